@@ -1,0 +1,1 @@
+export { GradkitError, describeValue } from "./errors.js";
