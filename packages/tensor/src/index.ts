@@ -1,1 +1,1 @@
-export const PACKAGE = "@gradkit/tensor";
+export { ensureGradients, BUNDLED_GRADIENT_COUNT } from "./gradients.js";
