@@ -1,0 +1,36 @@
+import { vi } from "vitest";
+import type { ProbeResult } from "@gradkit/cli";
+
+/** A provider implementing @gradkit/backend's BackendProvider interface, with spies. */
+export function fakeProvider(name: string, kind: "cpu" | "gpu", probe: ProbeResult | (() => Promise<ProbeResult>)) {
+  return {
+    name,
+    kind,
+    probe: vi.fn(typeof probe === "function" ? probe : async () => probe),
+    activate: vi.fn(async () => {
+      throw new Error(`${name}.activate() must not be called by a report`);
+    }),
+    describe: vi.fn(() => {
+      throw new Error(`${name}.describe() must not be called by a report`);
+    }),
+  };
+}
+
+/** The four providers of the design, as they probe on a machine with a software Vulkan GPU and no CUDA. */
+export function machineWithoutCuda() {
+  return [
+    fakeProvider("cpu", "cpu", { available: true, reason: "always available" }),
+    fakeProvider("wasm", "cpu", { available: true, reason: "WebAssembly with SIMD", details: { simd: true, threads: false } }),
+    fakeProvider("webgpu", "gpu", {
+      available: true,
+      reason: "adapter found through Dawn",
+      details: { adapter: { vendor: "google", architecture: "swiftshader", description: "SwiftShader Device (Subzero)" }, software: true },
+    }),
+    fakeProvider("cuda", "gpu", {
+      available: false,
+      reason: "@tensorflow/tfjs-node-gpu is not installed: npm i @tensorflow/tfjs-node-gpu (needs CUDA 11.2 and cuDNN 8.1)",
+    }),
+  ];
+}
+
+export const PREFERENCE = ["cuda", "webgpu", "wasm", "cpu"];
