@@ -165,19 +165,30 @@ async function safeProbe(provider: ProbeableProvider, timeoutMs: number) {
   }
 }
 
-/** The device in words, from the keys providers put it under. */
+/**
+ * The device in words, from the facts a probe reported: a string `adapter`
+ * or `gpu`, or the description/device/name with vendor and architecture of
+ * an `adapter`/`gpu` object or of the details themselves (the WebGPU
+ * provider reports its adapter's facts flat), marked "(software)" for a
+ * software rasterizer.
+ */
 export function deviceOf(details: Record<string, unknown>): string | null {
-  for (const key of ["device", "adapter", "gpu", "deviceName"]) {
+  for (const key of ["adapter", "gpu"]) {
     const value = details[key];
     if (typeof value === "string" && value.trim() !== "") return value;
     if (value !== null && typeof value === "object") {
-      const info = value as Record<string, unknown>;
-      if (typeof info.description === "string" && info.description !== "") return info.description;
-      const parts = ["vendor", "architecture", "device", "name"]
-        .map((k) => info[k])
-        .filter((v): v is string => typeof v === "string" && v !== "");
-      if (parts.length > 0) return parts.join(" ");
+      const label = labelOf(value as Record<string, unknown>);
+      if (label !== null) return label;
     }
   }
-  return null;
+  return labelOf(details);
+}
+
+function labelOf(info: Record<string, unknown>): string | null {
+  const text = (key: string): string => (typeof info[key] === "string" ? (info[key] as string).trim() : "");
+  const main = text("description") || text("device") || text("deviceName") || text("name");
+  const who = [text("vendor"), text("architecture")].filter((s) => s !== "").join(" ");
+  const label = main !== "" && who !== "" ? `${main} (${who})` : main || who;
+  if (label === "") return null;
+  return info.software === true && !/software/i.test(label) ? `${label} (software)` : label;
 }

@@ -17,7 +17,7 @@ describe("backendsReport", () => {
       [3, "wasm", "cpu", true, false],
       [4, "cpu", "cpu", true, false],
     ]);
-    expect(report.backends[1]).toMatchObject({ device: "SwiftShader Device (Subzero)", details: { software: true } });
+    expect(report.backends[1]).toMatchObject({ device: "SwiftShader Device (Subzero) (google swiftshader) (software)", details: { software: true } });
     for (const p of providers) {
       expect(p.probe).toHaveBeenCalledTimes(1);
       expect(p.activate).not.toHaveBeenCalled();
@@ -134,10 +134,16 @@ describe("backendsReport", () => {
 
 describe("deviceOf", () => {
   it.each([
-    [{ device: "NVIDIA A100-SXM4-40GB" }, "NVIDIA A100-SXM4-40GB"],
+    [{ device: "NVIDIA A100-SXM4-40GB", cudaVersion: "11.2" }, "NVIDIA A100-SXM4-40GB"],
     [{ adapter: "SwiftShader Device (Subzero)" }, "SwiftShader Device (Subzero)"],
     [{ adapter: { vendor: "nvidia", architecture: "ampere", description: "" } }, "nvidia ampere"],
     [{ gpu: { name: "Tesla T4" } }, "Tesla T4"],
+    // The WebGPU provider's flat adapter facts.
+    [
+      { runtime: "dawn", vendor: "google", architecture: "swiftshader", device: "", description: "SwiftShader Device (Subzero)", software: true },
+      "SwiftShader Device (Subzero) (google swiftshader) (software)",
+    ],
+    [{ vendor: "nvidia", architecture: "hopper", device: "0x2330", description: "", software: false }, "0x2330 (nvidia hopper)"],
     [{ simd: true }, null],
     [{ device: "" }, null],
   ])("%j → %s", (details, expected) => {

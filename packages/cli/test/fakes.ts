@@ -21,10 +21,18 @@ export function machineWithoutCuda() {
   return [
     fakeProvider("cpu", "cpu", { available: true, reason: "always available" }),
     fakeProvider("wasm", "cpu", { available: true, reason: "WebAssembly with SIMD", details: { simd: true, threads: false } }),
+    // Shaped like @gradkit/backend-webgpu's probe on Dawn with SwiftShader.
     fakeProvider("webgpu", "gpu", {
       available: true,
-      reason: "adapter found through Dawn",
-      details: { adapter: { vendor: "google", architecture: "swiftshader", description: "SwiftShader Device (Subzero)" }, software: true },
+      reason: "WebGPU adapter SwiftShader Device (Subzero) (google swiftshader) (software) through Dawn via SwiftShader's Vulkan driver",
+      details: {
+        runtime: "dawn",
+        vendor: "google",
+        architecture: "swiftshader",
+        device: "",
+        description: "SwiftShader Device (Subzero)",
+        software: true,
+      },
     }),
     fakeProvider("cuda", "gpu", {
       available: false,

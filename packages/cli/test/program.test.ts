@@ -42,7 +42,7 @@ describe("gradkit backends", () => {
     expect(report).toMatchObject({ chosen: "webgpu", source: "preference", order: PREFERENCE });
     expect(report.backends.map((b: any) => [b.name, b.available, b.device])).toEqual([
       ["cuda", false, null],
-      ["webgpu", true, "SwiftShader Device (Subzero)"],
+      ["webgpu", true, "SwiftShader Device (Subzero) (google swiftshader) (software)"],
       ["wasm", true, null],
       ["cpu", true, null],
     ]);
