@@ -8,7 +8,7 @@ export {
   type RegistryEntry,
   type Spec,
 } from "./registry.js";
-export type { OptionsOf, OptionsSchema } from "./options.js";
+export { validateOptions, type OptionsOf, type OptionsSchema } from "./options.js";
 export { definePlugin, type Plugin } from "./plugin.js";
 export {
   BadPluginError,

@@ -15,7 +15,9 @@ export type OptionsOf<S> = S extends z.core.$ZodType ? z.output<S> : Record<stri
 
 /**
  * Validate `options` against `schema` and return the parsed value (defaults
- * filled in), or throw an OptionError listing every problem.
+ * filled in), or throw an OptionError listing every problem. `resolve` uses
+ * it; a package that takes options outside the registry (a constructor, a
+ * provider factory) can use it too, for the same errors.
  *
  * zod's default `z.object` silently strips keys it does not know; for
  * options that would turn a typo (`lrr: 0.1`) into a silently ignored
@@ -23,7 +25,12 @@ export type OptionsOf<S> = S extends z.core.$ZodType ? z.output<S> : Record<stri
  * closest known key. A schema that opts into extra keys (`z.looseObject`,
  * `.catchall(...)`) keeps them.
  */
-export function validateOptions(kind: Kind, name: string, schema: OptionsSchema, options: Record<string, unknown>): unknown {
+export function validateOptions<S extends OptionsSchema>(
+  kind: Kind,
+  name: string,
+  schema: S,
+  options: Record<string, unknown>,
+): z.output<S> {
   const issues: OptionIssue[] = [];
   const shape = objectShape(schema);
   if (shape !== undefined && shape.mode !== "loose") {
@@ -40,7 +47,7 @@ export function validateOptions(kind: Kind, name: string, schema: OptionsSchema,
     }
   }
   if (issues.length > 0) throw new OptionError(kind, name, issues);
-  return result.data;
+  return result.data as z.output<S>;
 }
 
 interface ObjectShape {

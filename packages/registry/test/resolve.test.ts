@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import * as zm from "zod/mini";
-import { OptionError, Registry, UnknownNameError } from "@gradkit/registry";
+import { OptionError, Registry, UnknownNameError, validateOptions } from "@gradkit/registry";
 
 function caught(fn: () => unknown): any {
   try {
@@ -224,5 +224,19 @@ describe("resolve", () => {
     const r = new Registry();
     r.register("optimizer", "typed", (o) => o.betas[1] + o.lr, { schema: adamwSchema });
     expect(r.resolve<number>("optimizer", { name: "typed", lr: 1 })).toBeCloseTo(1.999, 12);
+  });
+});
+
+describe("validateOptions", () => {
+  it("validates options outside the registry with the same errors", () => {
+    const schema = z.object({ momentum: z.number().min(0).max(1).default(0.9) });
+    expect(validateOptions("optimizer", "sgd", schema, {})).toEqual({ momentum: 0.9 });
+    const error = caught(() => validateOptions("optimizer", "sgd", schema, { momentum: 2, nesterov: true }));
+    expect(error.code).toBe("REGISTRY_BAD_OPTION");
+    expect(error.message).toBe(
+      "Invalid options for optimizer 'sgd' (2 problems):\n" +
+        "  - nesterov: unknown option (received true). Known options: momentum.\n" +
+        "  - momentum: expected number <= 1, received 2",
+    );
   });
 });
