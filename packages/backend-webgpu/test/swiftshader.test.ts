@@ -1,0 +1,128 @@
+import * as tf from "@tensorflow/tfjs-core";
+import "@tensorflow/tfjs-backend-cpu";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_SWIFTSHADER_ICD } from "../src/options.js";
+import { createWebGPUProvider, type WebGPUProvider } from "../src/provider.js";
+import { findSharedLibrary, nodeSystem } from "../src/system.js";
+
+/**
+ * Real Dawn on SwiftShader's Vulkan driver (Debian's libvulkan1 + chromium).
+ * Runs wherever both are installed; elsewhere the suite is skipped with one line.
+ */
+const sys = await nodeSystem();
+const missing =
+  sys.platform !== "linux"
+    ? `not Linux (${sys.platform})`
+    : findSharedLibrary(sys, "libvulkan.so.1") === undefined
+      ? "no libvulkan.so.1 (apt install libvulkan1)"
+      : !sys.exists(DEFAULT_SWIFTSHADER_ICD)
+        ? `no SwiftShader ICD at ${DEFAULT_SWIFTSHADER_ICD} (apt install chromium)`
+        : undefined;
+if (missing !== undefined) console.log(`[backend-webgpu] skipping the SwiftShader tests: ${missing}`);
+
+/** Deterministic values in [-0.5, 0.5): a 32-bit LCG (Numerical Recipes' constants). */
+function lcg(n: number, seed: number): Float32Array {
+  const out = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 32 - 0.5;
+  }
+  return out;
+}
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+/** Run `f` on the named backend and read its result back. */
+async function on(backend: string, f: () => tf.Tensor): Promise<Float32Array> {
+  await tf.setBackend(backend);
+  const t = f();
+  const data = (await t.data()) as Float32Array;
+  t.dispose();
+  return data;
+}
+
+describe.skipIf(missing !== undefined)("webgpu on SwiftShader (real Dawn)", () => {
+  let provider: WebGPUProvider;
+
+  beforeAll(async () => {
+    provider = createWebGPUProvider({ forceSoftware: true });
+    await provider.activate();
+    // Small ops on CPU-resident inputs are forwarded to tfjs's CPU kernels by
+    // default; turn that off so the comparisons below run WGSL shaders.
+    tf.env().set("WEBGPU_CPU_FORWARD", false);
+  });
+
+  afterAll(() => {
+    tf.env().reset();
+  });
+
+  it("probes a software adapter and says so", async () => {
+    const r = await provider.probe();
+    expect(r.available).toBe(true);
+    expect(r.details).toMatchObject({ vendor: "google", architecture: "swiftshader", software: true, isFallbackAdapter: true });
+    expect(r.reason).toMatch(/^WebGPU adapter SwiftShader .*\(software\) through Dawn/);
+  });
+
+  it("activates tfjs's 'webgpu' backend and describes it", () => {
+    expect(tf.getBackend()).toBe("webgpu");
+    const d = provider.describe();
+    expect(d).toMatchObject({ name: "webgpu", tfjsBackend: "webgpu", kind: "gpu", software: true, floatPrecision: 32 });
+    expect(d.device).toMatch(/^SwiftShader driver .* \(google swiftshader\) \(software\)$/);
+    expect(d.memory).toEqual({ numTensors: expect.any(Number), numBytes: expect.any(Number), numDataBuffers: expect.any(Number) });
+    console.log(`[backend-webgpu] ${d.device}; floatPrecision ${d.floatPrecision}; limits ${JSON.stringify(d.extra?.limits)}`);
+  });
+
+  it("computes a matmul like the cpu backend", async () => {
+    const [m, k, n] = [64, 96, 48];
+    const a = lcg(m * k, 1);
+    const b = lcg(k * n, 2);
+    const f = () => tf.matMul(tf.tensor2d(a, [m, k]), tf.tensor2d(b, [k, n]));
+    const want = await on("cpu", () => tf.tidy(f));
+    const got = await on("webgpu", () => tf.tidy(f));
+    // Same float32 products summed in another order: |Δ| ≲ k·ε·max|partial sum| ≈ 96 · 6e-8 · 2 ≈ 1e-5.
+    expect(maxAbsDiff(got, want)).toBeLessThan(1e-4);
+  });
+
+  it("computes a conv2d forward like the cpu backend", async () => {
+    const x = lcg(2 * 16 * 16 * 3, 3);
+    const w = lcg(3 * 3 * 3 * 8, 4);
+    const f = () => tf.conv2d(tf.tensor4d(x, [2, 16, 16, 3]), tf.tensor4d(w, [3, 3, 3, 8]), [2, 2], "same");
+    const want = await on("cpu", () => tf.tidy(f));
+    const got = await on("webgpu", () => tf.tidy(f));
+    expect(got.length).toBe(2 * 8 * 8 * 8);
+    expect(maxAbsDiff(got, want)).toBeLessThan(1e-5); // 27-term sums of products < 0.25
+  });
+
+  it("frees what it allocates (tf.memory after a tidy matmul)", async () => {
+    await tf.setBackend("webgpu");
+    const before = tf.memory().numTensors;
+    const out = tf.tidy(() => tf.matMul(tf.ones([32, 32]), tf.ones([32, 32])));
+    expect((await out.data())[0]).toBe(32);
+    out.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it("reports a rough matmul rate (256², for the README; not asserted)", async () => {
+    await tf.setBackend("webgpu");
+    const n = 256;
+    const a = tf.tensor2d(lcg(n * n, 5), [n, n]);
+    const b = tf.tensor2d(lcg(n * n, 6), [n, n]);
+    (await tf.matMul(a, b).data());
+    const reps = 3;
+    const t0 = performance.now();
+    for (let i = 0; i < reps; i++) {
+      const c = tf.matMul(a, b);
+      await c.data();
+      c.dispose();
+    }
+    const ms = (performance.now() - t0) / reps;
+    tf.dispose([a, b]);
+    console.log(`[backend-webgpu] SwiftShader matmul ${n}x${n}: ${ms.toFixed(1)} ms, ${((2 * n ** 3) / ms / 1e6).toFixed(2)} GFLOP/s (with readback)`);
+    expect(ms).toBeGreaterThan(0);
+  });
+});
