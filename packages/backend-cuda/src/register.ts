@@ -6,4 +6,10 @@
 import { registerProvider } from "@gradkit/backend";
 import { createCudaProvider } from "./provider.js";
 
-registerProvider(createCudaProvider());
+// Once per process, even when both the ESM and the CJS build are loaded.
+const REGISTERED = Symbol.for("gradkit.backend-cuda.registered");
+const g = globalThis as { [REGISTERED]?: true };
+if (g[REGISTERED] !== true) {
+  registerProvider(createCudaProvider());
+  g[REGISTERED] = true;
+}

@@ -6,4 +6,10 @@
 import { registerProvider } from "@gradkit/backend";
 import { createWebGPUProvider } from "./provider.js";
 
-registerProvider(createWebGPUProvider());
+// Once per process, even when both the ESM and the CJS build are loaded.
+const REGISTERED = Symbol.for("gradkit.backend-webgpu.registered");
+const g = globalThis as { [REGISTERED]?: true };
+if (g[REGISTERED] !== true) {
+  registerProvider(createWebGPUProvider());
+  g[REGISTERED] = true;
+}

@@ -7,7 +7,8 @@ import { findSharedLibrary, nodeSystem } from "../src/system.js";
 
 /**
  * Real Dawn on SwiftShader's Vulkan driver (Debian's libvulkan1 + chromium).
- * Runs wherever both are installed; elsewhere the suite is skipped with one line.
+ * Runs wherever both are installed; elsewhere the suite is skipped with one
+ * line, unless GRADKIT_REQUIRE_WEBGPU=1.
  */
 const sys = await nodeSystem();
 const missing =
@@ -18,6 +19,10 @@ const missing =
       : !sys.exists(DEFAULT_SWIFTSHADER_ICD)
         ? `no SwiftShader ICD at ${DEFAULT_SWIFTSHADER_ICD} (apt install chromium)`
         : undefined;
+if (missing !== undefined && process.env.GRADKIT_REQUIRE_WEBGPU === "1") {
+  // CI (.ci/run) installs both; there a missing driver is a failure, not a skip.
+  throw new Error(`GRADKIT_REQUIRE_WEBGPU=1 but the SwiftShader tests cannot run: ${missing}`);
+}
 if (missing !== undefined) console.log(`[backend-webgpu] skipping the SwiftShader tests: ${missing}`);
 
 /** Deterministic values in [-0.5, 0.5): a 32-bit LCG (Numerical Recipes' constants). */
