@@ -123,9 +123,20 @@ export function createWebGPUProvider(options: WebGPUProviderOptions = {}): WebGP
   return provider;
 }
 
+/**
+ * The Dawn instances gradkit put on navigator.gpu, shared by ESM and CJS
+ * copies: another provider (other options, other drivers) opens its own
+ * instance rather than borrowing one of these.
+ */
+function installedByGradkit(): WeakSet<object> {
+  const key = Symbol.for("gradkit.backend-webgpu.dawnInstances");
+  const g = globalThis as { [key: symbol]: WeakSet<object> | undefined };
+  return (g[key] ??= new WeakSet());
+}
+
 async function openGPU(o: ResolvedWebGPUOptions): Promise<GPUSetup | GPUFailure> {
   const existing = (globalThis as { navigator?: { gpu?: GPULike } }).navigator?.gpu;
-  if (existing != null) return openHostGPU(existing, o);
+  if (existing != null && !installedByGradkit().has(existing)) return openHostGPU(existing, o);
   if (!isNode()) {
     return { ok: false, reason: "no navigator.gpu: this browser or runtime has no WebGPU", details: { runtime: "host" } };
   }
@@ -212,7 +223,7 @@ function deviceDescriptor(adapter: DeviceAdapter) {
 /**
  * tfjs-backend-webgpu uses the WebGPU constants as globals (GPUBufferUsage,
  * GPUMapMode…) and looks for navigator.gpu; Node has neither. Existing
- * globals are left alone.
+ * globals, and an existing navigator.gpu, are left alone.
  */
 function installDawnGlobals(globals: Record<string, unknown>, gpu: GPULike): void {
   const g = globalThis as Record<string, unknown>;
@@ -224,5 +235,8 @@ function installDawnGlobals(globals: Record<string, unknown>, gpu: GPULike): voi
     Object.defineProperty(globalThis, "navigator", { value: { gpu }, configurable: true, writable: true });
   } else if (nav.gpu == null) {
     Object.defineProperty(nav, "gpu", { value: gpu, configurable: true, writable: true });
+  } else {
+    return;
   }
+  installedByGradkit().add(gpu);
 }
