@@ -16,13 +16,7 @@ export type Tree<L> = L | readonly Tree<L>[] | { readonly [key: string]: Tree<L>
 export type TensorTree = Tree<Tensor>;
 
 /** The tree type `T` with every tensor leaf replaced by `B`: `{ w: Variable }` → `{ w: B }`. */
-export type MapLeaves<T, B> = T extends Tensor
-  ? B
-  : T extends readonly unknown[]
-    ? { -readonly [K in keyof T]: MapLeaves<T[K], B> }
-    : T extends object
-      ? { -readonly [K in keyof T]: MapLeaves<T[K], B> }
-      : T;
+export type MapLeaves<T, B> = T extends Tensor ? B : T extends object ? { -readonly [K in keyof T]: MapLeaves<T[K], B> } : T;
 
 /** `[path, leaf]`, with dotted paths like `layer1.0.weight`; the root leaf's path is "". */
 export type TreeEntry<L> = [path: string, leaf: L];
