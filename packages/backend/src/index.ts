@@ -1,1 +1,23 @@
-export const PACKAGE = "@gradkit/backend";
+import "./register.js";
+
+export { registerBuiltinProviders } from "./register.js";
+export { getProvider, listProviders, registerProvider, type RegisterProviderOptions } from "./providers.js";
+export { BACKEND_ENV_VAR, notInstalledReason, selectBackend } from "./select.js";
+export { createCpuProvider, type CpuProviderOptions } from "./cpu/provider.js";
+export { createWasmProvider, type WasmProviderOptions } from "./wasm/provider.js";
+export {
+  registerWasmTrainingKernels,
+  unregisterWasmTrainingKernels,
+  WASM_TRAINING_KERNELS,
+  WASM_TRAINING_KERNEL_CONFIGS,
+  type WasmKernelRegistration,
+} from "./wasm/kernels/index.js";
+export {
+  DEFAULT_PREFERENCE,
+  type BackendDescription,
+  type BackendProvider,
+  type BackendSelection,
+  type ProbeResult,
+  type SelectBackendOptions,
+  type SkippedProvider,
+} from "./types.js";
