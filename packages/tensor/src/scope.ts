@@ -26,44 +26,76 @@ export function scoped<T extends TensorContainer>(fn: () => T, name?: string): T
   });
 }
 
+/** tfjs-core's engine scope records (engine.ts: `ScopeState`); `track` is TypeScript-private there. */
+interface ScopeInfo {
+  id: number;
+  track: Tensor[];
+}
+
 interface EngineScopes {
-  state: { activeScope: { id: number } | null; scopeStack: Array<{ id: number }> };
+  state: { activeScope: ScopeInfo | null; scopeStack: ScopeInfo[] };
   startScope(name?: string): void;
   endScope(result?: TensorContainer): void;
+  track(t: Tensor): Tensor;
+}
+
+/**
+ * Closes `mine` even when scopes opened after it are still open (another
+ * async body awaiting): those are lifted off the stack, ours is ended —
+ * disposing what it tracked and handing `result` to its own parent — and
+ * they are put back on top. Result tensors that were made while a later
+ * scope was the active one (and so are tracked there) are moved to our
+ * parent too, so the other scope's end does not dispose them.
+ */
+function endScopeOutOfOrder(e: EngineScopes, mine: ScopeInfo, result: TensorContainer): void {
+  const stack = e.state.scopeStack;
+  const at = stack.indexOf(mine);
+  if (at < 0) {
+    throw new ScopeError("scopedAsync: its engine scope was closed by someone else (an unbalanced engine().endScope() call) before the body settled.");
+  }
+  const above = stack.splice(at + 1);
+  const resultIds = tensorsIn(result);
+  const rescued: Tensor[] = [];
+  if (resultIds.size > 0) {
+    for (const scope of above) {
+      scope.track = scope.track.filter((t) => {
+        if (!resultIds.has(t.id)) return true;
+        rescued.push(t);
+        return false;
+      });
+    }
+  }
+  e.state.activeScope = mine;
+  e.endScope(result);
+  for (const t of rescued) e.track(t);
+  stack.push(...above);
+  e.state.activeScope = stack.length === 0 ? null : stack[stack.length - 1];
 }
 
 /**
  * Like `scoped`, for async bodies: opens an engine scope, awaits `fn`, and
  * disposes every tensor made meanwhile except those in the resolved value.
  *
- * The engine has one scope stack, so tensors made by *other* async work
- * while `fn` is pending land in this scope too and are disposed with it.
- * Do not run two `scopedAsync` bodies concurrently; if the scope stack is
- * found out of order when `fn` settles, a ScopeError says so.
+ * The engine has one scope stack and one "active" scope, so a tensor made
+ * while several async bodies are pending belongs to the innermost open
+ * scope, whoever made it. Overlapping `scopedAsync` calls still close
+ * correctly in any order and each keeps exactly what it returns; an
+ * intermediate may just be disposed when another body's scope ends rather
+ * than its own. Tensors made by other async code (outside any scopedAsync)
+ * while a body is pending are disposed with that body's scope.
  */
 export async function scopedAsync<T>(fn: () => Promise<T>, name?: string): Promise<T> {
   const e = engine() as unknown as EngineScopes;
   e.startScope(name ?? "gradkit.scopedAsync");
-  const mine = e.state.activeScope;
+  const mine = e.state.activeScope as ScopeInfo;
   let result: T | undefined;
-  let failure: unknown;
-  let failed = false;
   try {
     result = await fn();
   } catch (error) {
-    failed = true;
-    failure = error;
+    endScopeOutOfOrder(e, mine, undefined);
+    throw error;
   }
-  if (e.state.activeScope !== mine) {
-    // Another scope opened after ours is still open: closing ours now would
-    // close theirs. Leave the stack alone and report.
-    throw new ScopeError(
-      "scopedAsync: another engine scope was opened while this one was pending and is still open " +
-        "(concurrent scopedAsync calls or an unfinished tf.tidy). Await scopedAsync bodies one at a time.",
-    );
-  }
-  e.endScope(failed ? undefined : (result as TensorContainer));
-  if (failed) throw failure;
+  endScopeOutOfOrder(e, mine, result as TensorContainer);
   return result as T;
 }
 

@@ -41,6 +41,37 @@ describe("scopedAsync", () => {
     out[0].dispose();
   });
 
+  it("closes overlapping async scopes correctly in either order", async () => {
+    const before = countLive();
+    const tick = () => new Promise((r) => setTimeout(r, 1));
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    // a opens first and finishes first while b (opened later) is still pending.
+    const a = scopedAsync(async () => {
+      await tick();
+      const x = tf.ones([2]);
+      await tick();
+      return tf.add(x, 1);
+    });
+    const b = scopedAsync(async () => {
+      const y = tf.zeros([3]);
+      await gate;
+      return tf.sub(y, 1);
+    });
+    const ra = await a;
+    expect(Array.from(ra.dataSync())).toEqual([2, 2]);
+    release();
+    const rb = await b;
+    expect(Array.from(rb.dataSync())).toEqual([-1, -1, -1]);
+    expect(countLive()).toBe(before + 2);
+    tf.dispose([ra, rb]);
+    // The engine's scope stack is back to where it was: a tidy still cleans up.
+    tf.tidy(() => {
+      tf.ones([1]);
+    });
+    expect(countLive()).toBe(before);
+  });
+
   it("cleans up and rethrows when the body rejects", async () => {
     const before = countLive();
     await expect(
