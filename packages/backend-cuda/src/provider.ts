@@ -44,6 +44,7 @@ export function createCudaProvider(options: CudaProviderOptions = {}): CudaProvi
   return {
     name: "cuda",
     kind: "gpu",
+    description: "NVIDIA GPUs through @tensorflow/tfjs-node-gpu (TensorFlow 2.9.1 for CUDA 11.2 / cuDNN 8.1), an optional peer",
 
     async probe(): Promise<ProbeResult> {
       let r: Inspection;

@@ -49,6 +49,7 @@ export function createWebGPUProvider(options: WebGPUProviderOptions = {}): WebGP
   const provider: WebGPUProvider = {
     name: "webgpu",
     kind: "gpu",
+    description: "WebGPU through @tensorflow/tfjs-backend-webgpu: navigator.gpu in browsers, Dawn in Node (SwiftShader as the software fallback)",
     options: {
       powerPreference: o.powerPreference,
       forceSoftware: o.forceSoftware,
