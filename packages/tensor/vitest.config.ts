@@ -1,3 +1,6 @@
-import { packageConfig } from "../../vitest.shared.ts";
+import { mergeConfig } from "vitest/config";
+import { packageConfig } from "../../vitest.shared";
 
-export default packageConfig(import.meta.dirname);
+export default mergeConfig(packageConfig(import.meta.dirname), {
+  test: { globalSetup: ["./scripts/ensure-gradients-bundle.mjs"] },
+});
