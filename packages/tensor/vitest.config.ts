@@ -1,5 +1,5 @@
 import { mergeConfig } from "vitest/config";
-import { packageConfig } from "../../vitest.shared";
+import { packageConfig } from "../../vitest.shared.ts";
 
 export default mergeConfig(packageConfig(import.meta.dirname), {
   test: { globalSetup: ["./scripts/ensure-gradients-bundle.mjs"] },
