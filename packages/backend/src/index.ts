@@ -8,8 +8,11 @@ export { createWasmProvider, type WasmProviderOptions } from "./wasm/provider.js
 export {
   registerWasmTrainingKernels,
   unregisterWasmTrainingKernels,
+  WASM_KERNEL_FIXES,
+  WASM_KERNEL_FIX_CONFIGS,
   WASM_TRAINING_KERNELS,
   WASM_TRAINING_KERNEL_CONFIGS,
+  type WasmKernelOptions,
   type WasmKernelRegistration,
 } from "./wasm/kernels/index.js";
 export {

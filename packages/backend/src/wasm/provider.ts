@@ -1,7 +1,7 @@
 import { env, findBackend, getKernel, memory, setBackend } from "@tensorflow/tfjs-core";
 import { hostFacts } from "../host.js";
 import type { BackendDescription, BackendProvider, ProbeResult } from "../types.js";
-import { registerWasmTrainingKernels, WASM_TRAINING_KERNELS, type WasmKernelRegistration } from "./kernels/index.js";
+import { registerWasmTrainingKernels, WASM_KERNEL_FIXES, WASM_TRAINING_KERNELS, type WasmKernelRegistration } from "./kernels/index.js";
 
 export interface WasmProviderOptions {
   /**
@@ -15,6 +15,8 @@ export interface WasmProviderOptions {
   wasmPaths?: string | Record<string, string>;
   /** Register gradkit's training kernels for wasm on activation. Default true. */
   trainingKernels?: boolean;
+  /** Also replace tfjs-backend-wasm kernels that are wrong for training (MaxPoolGrad). Default true. */
+  replaceFaulty?: boolean;
 }
 
 interface WasmModule {
@@ -25,6 +27,10 @@ interface WasmModule {
 
 /** tfjs-backend-wasm's feature test for WebAssembly SIMD (a module using v128). */
 const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 3, 2, 1, 0, 10, 9, 1, 7, 0, 65, 0, 253, 15, 26, 11]);
+
+function isGradkits(config: object | undefined): boolean {
+  return config !== undefined && (config as Record<symbol, unknown>)[Symbol.for("gradkit.backend.wasmKernel")] === true;
+}
 
 function isNode(): boolean {
   return typeof process !== "undefined" && process.versions?.node !== undefined;
@@ -83,7 +89,7 @@ export function createWasmProvider(options: WasmProviderOptions = {}): BackendPr
       const m = await load();
       if (options.wasmPaths !== undefined) m.setWasmPaths?.(options.wasmPaths);
       if (!(options.threads ?? !isNode())) env().set("WASM_HAS_MULTITHREAD_SUPPORT", false);
-      if (options.trainingKernels !== false) kernels = registerWasmTrainingKernels();
+      if (options.trainingKernels !== false) kernels = registerWasmTrainingKernels({ replaceFaulty: options.replaceFaulty ?? true });
       const ok = await setBackend("wasm");
       if (!ok) throw new Error("tfjs could not initialize the 'wasm' backend (see the warning tfjs printed above)");
     },
@@ -115,7 +121,8 @@ export function createWasmProvider(options: WasmProviderOptions = {}): BackendPr
           binary,
           multithreadSupported: flag("WASM_HAS_MULTITHREAD_SUPPORT"),
           trainingKernels: WASM_TRAINING_KERNELS.filter((k) => getKernel(k, "wasm") !== undefined),
-          trainingKernelsRegisteredNow: kernels?.registered ?? [],
+          kernelFixes: WASM_KERNEL_FIXES.filter((k) => isGradkits(getKernel(k, "wasm"))),
+          kernelsRegisteredOnActivation: kernels ?? null,
           runtime: host.runtime,
           cores: host.cores,
         },

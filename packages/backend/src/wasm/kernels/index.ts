@@ -2,13 +2,13 @@ import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from "
 import { conv2DBackpropFilterConfig } from "./Conv2DBackpropFilter.js";
 import { depthwiseConv2dNativeBackpropFilterConfig } from "./DepthwiseConv2dNativeBackpropFilter.js";
 import { depthwiseConv2dNativeBackpropInputConfig } from "./DepthwiseConv2dNativeBackpropInput.js";
+import { maxPoolGradConfig } from "./MaxPoolGrad.js";
 import { unsortedSegmentSumConfig } from "./UnsortedSegmentSum.js";
 
 /**
  * The kernels tfjs-backend-wasm 4.22 lacks for training, found by
  * `scripts/missing-wasm-kernels.mjs` (it traces the kernels that forward
- * and backward passes of common layers dispatch). This list is the only
- * place that knows them all.
+ * and backward passes of common layers dispatch).
  */
 export const WASM_TRAINING_KERNEL_CONFIGS: readonly KernelConfig[] = [
   conv2DBackpropFilterConfig,
@@ -17,36 +17,63 @@ export const WASM_TRAINING_KERNEL_CONFIGS: readonly KernelConfig[] = [
   unsortedSegmentSumConfig,
 ];
 
+/**
+ * Kernels tfjs-backend-wasm 4.22 has but gets wrong for training, replaced:
+ * MaxPoolGrad drops the gradient of windows whose values are all ≤ 0.
+ */
+export const WASM_KERNEL_FIX_CONFIGS: readonly KernelConfig[] = [maxPoolGradConfig];
+
 export const WASM_TRAINING_KERNELS: readonly string[] = WASM_TRAINING_KERNEL_CONFIGS.map((c) => c.kernelName);
+export const WASM_KERNEL_FIXES: readonly string[] = WASM_KERNEL_FIX_CONFIGS.map((c) => c.kernelName);
 
 /** Marks configs registered by any copy (ESM or CJS) of this package. */
 const MARK = Symbol.for("gradkit.backend.wasmKernel");
+/** The configs gradkit replaced, shared by every copy of the package, to restore them. */
+const REPLACED = Symbol.for("gradkit.backend.wasmReplaced");
+
+function replacedConfigs(): Map<string, KernelConfig> {
+  const g = globalThis as unknown as Record<symbol, Map<string, KernelConfig> | undefined>;
+  return (g[REPLACED] ??= new Map());
+}
 
 function isGradkits(config: KernelConfig | undefined): boolean {
   return config !== undefined && (config as unknown as Record<symbol, unknown>)[MARK] === true;
 }
 
+function mark(config: KernelConfig): KernelConfig {
+  return { ...config, [MARK]: true } as KernelConfig;
+}
+
+export interface WasmKernelOptions {
+  /** Replace tfjs-backend-wasm kernels that are wrong for training (WASM_KERNEL_FIXES). Default true. */
+  replaceFaulty?: boolean;
+}
+
 export interface WasmKernelRegistration {
-  /** Registered by this call. */
+  /** Registered by this call where wasm had none. */
   registered: string[];
+  /** Registered by this call over tfjs-backend-wasm's own (faulty) kernel. */
+  replaced: string[];
   /** Already registered by gradkit (this or another copy of the package). */
   alreadyPresent: string[];
-  /** Registered by someone else (a newer tfjs-backend-wasm, the user): left alone. */
+  /** Missing kernels someone else already registered (a newer tfjs-backend-wasm, the user): left alone. */
   providedElsewhere: string[];
 }
 
 /**
  * Registers gradkit's training kernels for the "wasm" backend in tfjs-core's
- * global kernel registry. Idempotent, and safe before or after the wasm
- * backend initializes (these kernels need no setup). A kernel that someone
- * else already registered is not replaced.
+ * global kernel registry: the ones tfjs-backend-wasm lacks, and (unless
+ * `replaceFaulty: false`) replacements for the ones it gets wrong.
+ * Idempotent, and safe before or after the wasm backend initializes (these
+ * kernels need no setup). A missing kernel that someone else already
+ * registered is not replaced.
  */
-export function registerWasmTrainingKernels(): WasmKernelRegistration {
-  const result: WasmKernelRegistration = { registered: [], alreadyPresent: [], providedElsewhere: [] };
+export function registerWasmTrainingKernels(options: WasmKernelOptions = {}): WasmKernelRegistration {
+  const result: WasmKernelRegistration = { registered: [], replaced: [], alreadyPresent: [], providedElsewhere: [] };
   for (const config of WASM_TRAINING_KERNEL_CONFIGS) {
     const existing = getKernel(config.kernelName, "wasm");
     if (existing === undefined) {
-      registerKernel({ ...config, [MARK]: true } as KernelConfig);
+      registerKernel(mark(config));
       result.registered.push(config.kernelName);
     } else if (isGradkits(existing)) {
       result.alreadyPresent.push(config.kernelName);
@@ -54,16 +81,41 @@ export function registerWasmTrainingKernels(): WasmKernelRegistration {
       result.providedElsewhere.push(config.kernelName);
     }
   }
+  if (options.replaceFaulty !== false) {
+    for (const config of WASM_KERNEL_FIX_CONFIGS) {
+      const existing = getKernel(config.kernelName, "wasm");
+      if (isGradkits(existing)) {
+        result.alreadyPresent.push(config.kernelName);
+        continue;
+      }
+      if (existing !== undefined) {
+        replacedConfigs().set(config.kernelName, existing);
+        unregisterKernel(config.kernelName, "wasm");
+        result.replaced.push(config.kernelName);
+      } else {
+        result.registered.push(config.kernelName);
+      }
+      registerKernel(mark(config));
+    }
+  }
   return result;
 }
 
-/** Removes the kernels gradkit registered (for tests and benchmarks). Returns their names. */
+/**
+ * Removes the kernels gradkit registered and puts back the ones it
+ * replaced (for tests and benchmarks). Returns the names removed.
+ */
 export function unregisterWasmTrainingKernels(): string[] {
   const removed: string[] = [];
-  for (const config of WASM_TRAINING_KERNEL_CONFIGS) {
+  for (const config of [...WASM_TRAINING_KERNEL_CONFIGS, ...WASM_KERNEL_FIX_CONFIGS]) {
     if (isGradkits(getKernel(config.kernelName, "wasm"))) {
       unregisterKernel(config.kernelName, "wasm");
       removed.push(config.kernelName);
+      const original = replacedConfigs().get(config.kernelName);
+      if (original !== undefined) {
+        registerKernel(original);
+        replacedConfigs().delete(config.kernelName);
+      }
     }
   }
   return removed;

@@ -105,12 +105,13 @@ export function channelMajorPhases(ops: WasmOps, x: TensorInfo, layout: PhaseLay
 /**
  * x [B, H, W, C] → [phases, (B + extraImages)·hq·wq, C] (channel-last): a
  * tap view is `[positions, C]` at `(phase·(B+extra)·hq·wq + shift)·C`.
- * With one phase and no padding this is x itself, uncopied.
+ * With one phase and no padding this is x itself, uncopied. Padding is
+ * `padValue` (−∞ for max pooling).
  */
-export function channelLastPhases(ops: WasmOps, x: TensorInfo, layout: PhaseLayout, extraImages: number): TensorInfo {
+export function channelLastPhases(ops: WasmOps, x: TensorInfo, layout: PhaseLayout, extraImages: number, padValue = 0): TensorInfo {
   const c = x.shape[3]!;
   const b = layout.batch + extraImages;
-  const padded = ops.pad(x, [[0, extraImages], ...layout.padding.slice(1)] as Array<[number, number]>);
+  const padded = ops.pad(x, [[0, extraImages], ...layout.padding.slice(1)] as Array<[number, number]>, padValue);
   const { hq, wq, strideH: sh, strideW: sw } = layout;
   const split = ops.reshape(padded, [b, hq, sh, wq, sw, c]);
   ops.free(padded);
@@ -120,7 +121,7 @@ export function channelLastPhases(ops: WasmOps, x: TensorInfo, layout: PhaseLayo
   return phases;
 }
 
-/** dy [B, OH, OW, C] zero-padded at the bottom/right to [B, hq, wq, C]. */
+/** dy [B, OH, OW, C] (or any tensor on the output grid) zero-padded at the bottom/right to [B, hq, wq, C]. */
 export function gridGradient(ops: WasmOps, dy: TensorInfo, layout: PhaseLayout): TensorInfo {
   const [, oh, ow] = dy.shape as [number, number, number, number];
   return ops.pad(dy, [
@@ -129,4 +130,24 @@ export function gridGradient(ops: WasmOps, dy: TensorInfo, layout: PhaseLayout):
     [0, layout.wq - ow],
     [0, 0],
   ]);
+}
+
+/**
+ * The inverse of `channelLastPhases` for a tensor laid out
+ * `[phases, ≥ B·hq·wq, C]` (`rows` per phase): back to the padded input
+ * grid, cropped to the input [B, H, W, C].
+ */
+export function fromChannelLastPhases(ops: WasmOps, phases: TensorInfo, rows: number, layout: PhaseLayout, inShape: number[]): TensorInfo {
+  const { batch: b, hq, wq, strideH: sh, strideW: sw } = layout;
+  const c = inShape[3]!;
+  const grid = b * hq * wq;
+  const nPhases = sh * sw;
+  // Drop each phase's slack rows (a whole-row crop when there is slack).
+  const trimmed = rows === grid ? phases : ops.crop4d(ops.reshape(phases, [nPhases, rows, 1, c]), [0, 0, 0, 0], [nPhases, grid, 1, c]);
+  // [sh, sw, B, hq, wq, C] → [B, hq, sh, wq, sw, C]
+  const interleaved = ops.transpose(ops.reshape(trimmed, [sh, sw, b, hq, wq, c]), [2, 3, 0, 4, 1, 5]);
+  const padded = ops.reshape(interleaved, [b, hq * sh, wq * sw, c]);
+  const top = layout.padding[1]![0];
+  const left = layout.padding[2]![0];
+  return ops.crop4d(padded, [0, top, left, 0], inShape);
 }

@@ -70,8 +70,12 @@ export class WasmOps {
     return t;
   }
 
-  /** Takes `t` out of the temporaries: the caller owns it. */
+  /**
+   * Takes `t` out of the temporaries: the caller owns it. A tensor that
+   * aliases a view's memory is copied first (views die with `dispose`).
+   */
   keep(t: TensorInfo): TensorInfo {
+    if (this.#views.some((v) => v.dataId === t.dataId)) t = this.run("Identity", { x: t });
     const i = this.#temps.indexOf(t);
     if (i >= 0) this.#temps.splice(i, 1);
     return t;
@@ -125,10 +129,10 @@ export class WasmOps {
     return this.run("Reshape", { x }, { shape });
   }
 
-  /** Constant-zero padding; a no-op padding returns a reshape (no copy). */
-  pad(x: TensorInfo, paddings: Array<[number, number]>): TensorInfo {
+  /** Constant padding (zeros by default); a no-op padding returns a reshape (no copy). */
+  pad(x: TensorInfo, paddings: Array<[number, number]>, value = 0): TensorInfo {
     if (paddings.every(([a, b]) => a === 0 && b === 0)) return this.reshape(x, [...x.shape]);
-    return this.run("PadV2", { x }, { paddings, constantValue: 0 });
+    return this.run("PadV2", { x }, { paddings, constantValue: value });
   }
 
   /**
