@@ -46,6 +46,10 @@ async function timeIt(run: () => tf.Tensor, minMs = 400, minReps = 3): Promise<n
 
 async function benchBackend(name: string): Promise<Row[]> {
   const provider = getProvider(name);
+  if (!provider) {
+    console.log(`skip ${name}: not registered`);
+    return [];
+  }
   const probe = await provider.probe();
   if (!probe.available) {
     console.log(`skip ${name}: ${probe.reason}`);
@@ -68,9 +72,9 @@ async function benchBackend(name: string): Promise<Row[]> {
   // 3×3 convolution, stride 1, same padding: CIFAR-like ResNet layer
   {
     const [B, H, W, Ci, Co, K] = [32, 32, 32, 32, 32, 3];
-    const x = tf.randomNormal([B, H, W, Ci], 0, 1, "float32", 3);
-    const f = tf.randomNormal([K, K, Ci, Co], 0, 1, "float32", 4);
-    const dy = tf.randomNormal([B, H, W, Co], 0, 1, "float32", 5);
+    const x = tf.randomNormal([B, H, W, Ci], 0, 1, "float32", 3) as tf.Tensor4D;
+    const f = tf.randomNormal([K, K, Ci, Co], 0, 1, "float32", 4) as tf.Tensor4D;
+    const dy = tf.randomNormal([B, H, W, Co], 0, 1, "float32", 5) as tf.Tensor4D;
     const flops = 2 * B * H * W * K * K * Ci * Co;
     const shape = `x[${B},${H},${W},${Ci}] f[${K},${K},${Ci},${Co}] s1 same`;
     add("conv2d forward", shape, flops, await timeIt(() => tf.conv2d(x, f, 1, "same")));

@@ -5,6 +5,12 @@ import { ensureGradients } from "@gradkit/tensor";
 
 ensureGradients();
 
+function provider(name: string) {
+  const p = getProvider(name);
+  if (!p) throw new Error(`backend provider '${name}' is not registered`);
+  return p;
+}
+
 export interface BackendAvailability {
   name: string;
   available: boolean;
@@ -18,7 +24,7 @@ export interface BackendAvailability {
 export async function probeBackends(names = ["cpu", "wasm", "webgpu"]): Promise<BackendAvailability[]> {
   const out: BackendAvailability[] = [];
   for (const name of names) {
-    const probe = await getProvider(name).probe();
+    const probe = await provider(name).probe();
     if (!probe.available && name === "webgpu" && process.env.GRADKIT_REQUIRE_WEBGPU === "1") {
       throw new Error(`GRADKIT_REQUIRE_WEBGPU=1 but webgpu is unavailable: ${probe.reason}`);
     }
@@ -29,8 +35,8 @@ export async function probeBackends(names = ["cpu", "wasm", "webgpu"]): Promise<
 }
 
 export async function useBackend(name: string): Promise<void> {
-  await getProvider(name).activate();
-  if (tf.getBackend() !== getProvider(name).describe().tfjsBackend) {
+  await provider(name).activate();
+  if (tf.getBackend() !== provider(name).describe().tfjsBackend) {
     throw new Error(`activating ${name} left tfjs on ${tf.getBackend()}`);
   }
 }

@@ -70,7 +70,7 @@ export const parityCases: ParityCase[] = [
     inputs: [[6, 10]],
     op: (logits) => {
       const labels = tf.oneHot(tf.tensor1d([0, 3, 9, 2, 2, 7], "int32"), 10);
-      return tf.losses.softmaxCrossEntropy(labels, logits).reshape([1]);
+      return tf.reshape(tf.losses.softmaxCrossEntropy(labels, logits), [1]);
     },
   },
 ];

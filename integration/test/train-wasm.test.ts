@@ -81,7 +81,7 @@ describe("a small convolutional network trains on wasm", () => {
         yb[i] = labels[j];
       });
       const x = tf.tensor4d(xb, [batch, 28, 28, 1]);
-      const y = tf.tidy(() => tf.oneHot(tf.tensor1d(yb, "int32"), 10).toFloat()) as tf.Tensor2D;
+      const y = tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(yb, "int32"), 10), "float32")) as tf.Tensor2D;
       const { value, grads } = lossAndGrads(params, x, y);
       tf.tidy(() => {
         for (const k of Object.keys(params)) params[k].assign(tf.sub(params[k], tf.mul(grads[k], 0.2)));

@@ -31,7 +31,7 @@ function batchTensors(split: Split, idx: number[]): { x: tf.Tensor2D; y: tf.Tens
   });
   return tf.tidy(() => ({
     x: tf.tensor2d(x, [idx.length, 784]),
-    y: tf.oneHot(tf.tensor1d(labels, "int32"), 10).toFloat() as tf.Tensor2D,
+    y: tf.cast(tf.oneHot(tf.tensor1d(labels, "int32"), 10), "float32") as tf.Tensor2D,
   }));
 }
 
@@ -40,7 +40,7 @@ async function accuracy(params: MlpParams, split: Split): Promise<number> {
   for (let start = 0; start < split.n; start += 512) {
     const idx = Array.from({ length: Math.min(512, split.n - start) }, (_, i) => start + i);
     const { x, y } = batchTensors(split, idx);
-    const hits = tf.tidy(() => tf.sum(tf.equal(tf.argMax(mlpForward(params, x), 1), tf.argMax(y, 1)).toInt()));
+    const hits = tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(mlpForward(params, x), 1), tf.argMax(y, 1)), "int32")));
     correct += (await hits.data())[0];
     tf.dispose([x, y, hits]);
   }
