@@ -88,7 +88,6 @@ async function benchBackend(name: string): Promise<Row[]> {
           strides: [1, 1],
           pad: "same",
           dataFormat: "NHWC",
-          dimRoundingMode: undefined,
           filterShape: [K, K, Ci, Co],
         }) as tf.Tensor,
       ),
