@@ -1,5 +1,6 @@
 import { getGradient, registerGradient } from "@tensorflow/tfjs-core";
 import { gradientConfigs } from "./generated/tfjs-gradients.js";
+import { gradientFixes } from "./gradient-fixes.js";
 
 const FLAG = Symbol.for("gradkit.gradients.registered");
 
@@ -21,7 +22,10 @@ export function ensureGradients(): GradientsState {
   if (done) return { registered: 0, alreadyPresent: done.registered + done.alreadyPresent };
   let registered = 0;
   let alreadyPresent = 0;
-  for (const config of gradientConfigs) {
+  const fixes = new Map(gradientFixes.map((c) => [c.kernelName, c]));
+  for (const original of gradientConfigs) {
+    // gradkit's corrected configs replace tfjs-core's (see gradient-fixes.ts).
+    const config = fixes.get(original.kernelName) ?? original;
     if (getGradient(config.kernelName) != null) {
       alreadyPresent++;
     } else {

@@ -1,4 +1,5 @@
 export { ensureGradients, BUNDLED_GRADIENT_COUNT } from "./gradients.js";
+export { avgPoolGradConfig, gradientFixes } from "./gradient-fixes.js";
 export { ShapeError, DtypeError, TreeError, RngError, ScopeError, LeakError, SafetensorsError } from "./errors.js";
 
 export { philox4x32_10 } from "./philox.js";
