@@ -14,7 +14,7 @@ beforeAll(async () => {
 const info = (x: number[], f: number[], s: Pair, d: Pair, pad: Pad, depthwise: boolean, rounding?: "floor" | "round" | "ceil") =>
   tf.backend_util.computeConv2DInfo(x as never, f as never, s, d, pad as never, rounding, depthwise);
 
-describe("Conv2DBackpropFilter on wasm equals tfjs-backend-cpu", () => {
+describe("Conv2DBackpropFilter and Conv2DBackpropInput on wasm equal tfjs-backend-cpu", () => {
   // [x shape, filter shape, strides, pad, dimRoundingMode?]. The comment names the
   // path (dy packed once, or each tap of x packed) and what the case is for.
   const cases: Array<[number[], number[], Pair, Pad, ("floor" | "round" | "ceil")?]> = [
@@ -33,12 +33,23 @@ describe("Conv2DBackpropFilter on wasm equals tfjs-backend-cpu", () => {
     [[8, 32, 32, 4], [1, 1, 4, 16], 1, "valid"], // 8192 positions: power-of-two transpose path
     [[8, 32, 32, 16], [1, 1, 16, 8], 1, "valid"], // dy-packed, 8192 positions
     [[4, 16, 16, 8], [3, 3, 8, 16], 1, "same"], // K = 1024 terms per output
+    [[2, 10, 11, 3], [2, 2, 3, 4], 3, "valid"], // stride larger than the filter: phases without taps
+    [[1, 9, 9, 2], [3, 3, 2, 2], 2, [[0, 0], [4, 4], [3, 5], [0, 0]]], // padding wider than the filter
   ];
   for (const [x, f, s, pad, rounding] of cases) {
     it(`x ${JSON.stringify(x)} filter ${JSON.stringify(f)} strides ${JSON.stringify(s)} pad ${JSON.stringify(pad)}${rounding ? ` ${rounding}` : ""}`, async () => {
       const dy = info(x, f, s, 1, pad, false, rounding).outShape;
       const attrs = { strides: s, pad, dataFormat: "NHWC", dimRoundingMode: rounding, filterShape: f };
       const { wasm, cpu } = await onBoth("Conv2DBackpropFilter", { x: { shape: x }, dy: { shape: dy } }, attrs);
+      expectClose(wasm, cpu);
+    });
+  }
+
+  for (const [x, f, s, pad, rounding] of cases) {
+    it(`Conv2DBackpropInput (replacing tfjs-backend-wasm's): x ${JSON.stringify(x)} filter ${JSON.stringify(f)} strides ${JSON.stringify(s)} pad ${JSON.stringify(pad)}${rounding ? ` ${rounding}` : ""}`, async () => {
+      const dy = info(x, f, s, 1, pad, false, rounding).outShape;
+      const attrs = { strides: s, pad, dataFormat: "NHWC", dimRoundingMode: rounding, inputShape: x };
+      const { wasm, cpu } = await onBoth("Conv2DBackpropInput", { dy: { shape: dy }, filter: { shape: f } }, attrs);
       expectClose(wasm, cpu);
     });
   }
@@ -191,16 +202,16 @@ describe("UnsortedSegmentSum on wasm", () => {
 });
 
 describe("registerWasmTrainingKernels", () => {
-  it("registers the four kernels tfjs-backend-wasm 4.22 lacks and the MaxPoolGrad fix, once", () => {
+  it("registers the four kernels tfjs-backend-wasm 4.22 lacks and the two fixes, once", () => {
     expect(WASM_TRAINING_KERNELS).toEqual(["Conv2DBackpropFilter", "DepthwiseConv2dNativeBackpropFilter", "DepthwiseConv2dNativeBackpropInput", "UnsortedSegmentSum"]);
-    expect(WASM_KERNEL_FIXES).toEqual(["MaxPoolGrad"]);
+    expect(WASM_KERNEL_FIXES).toEqual(["MaxPoolGrad", "Conv2DBackpropInput"]);
     const again = registerWasmTrainingKernels();
-    expect(again).toEqual({ registered: [], replaced: [], alreadyPresent: [...WASM_TRAINING_KERNELS, "MaxPoolGrad"], providedElsewhere: [] });
+    expect(again).toEqual({ registered: [], replaced: [], alreadyPresent: [...WASM_TRAINING_KERNELS, ...WASM_KERNEL_FIXES], providedElsewhere: [] });
   });
 
-  it("puts tfjs-backend-wasm's MaxPoolGrad back when unregistered, and replaces it again", () => {
+  it("puts tfjs-backend-wasm's own kernels back when unregistered, and replaces them again", () => {
     const ours = tf.getKernel("MaxPoolGrad", "wasm");
-    expect(unregisterWasmTrainingKernels()).toEqual([...WASM_TRAINING_KERNELS, "MaxPoolGrad"]);
+    expect(unregisterWasmTrainingKernels()).toEqual([...WASM_TRAINING_KERNELS, ...WASM_KERNEL_FIXES]);
     const original = tf.getKernel("MaxPoolGrad", "wasm");
     expect(original).toBeDefined();
     expect(original).not.toBe(ours);
@@ -208,7 +219,7 @@ describe("registerWasmTrainingKernels", () => {
     const result = registerWasmTrainingKernels({ replaceFaulty: false });
     expect(result).toEqual({ registered: [...WASM_TRAINING_KERNELS], replaced: [], alreadyPresent: [], providedElsewhere: [] });
     expect(tf.getKernel("MaxPoolGrad", "wasm")).toBe(original);
-    expect(registerWasmTrainingKernels().replaced).toEqual(["MaxPoolGrad"]);
+    expect(registerWasmTrainingKernels().replaced).toEqual([...WASM_KERNEL_FIXES]);
   });
 
   it("leaves a missing kernel that someone else registered alone", () => {

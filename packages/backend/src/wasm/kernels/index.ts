@@ -1,5 +1,6 @@
-import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from "@tensorflow/tfjs-core";
+import { findBackend, getKernel, registerKernel, unregisterKernel, type KernelConfig } from "@tensorflow/tfjs-core";
 import { conv2DBackpropFilterConfig } from "./Conv2DBackpropFilter.js";
+import { conv2DBackpropInputConfig } from "./Conv2DBackpropInput.js";
 import { depthwiseConv2dNativeBackpropFilterConfig } from "./DepthwiseConv2dNativeBackpropFilter.js";
 import { depthwiseConv2dNativeBackpropInputConfig } from "./DepthwiseConv2dNativeBackpropInput.js";
 import { maxPoolGradConfig } from "./MaxPoolGrad.js";
@@ -19,9 +20,11 @@ export const WASM_TRAINING_KERNEL_CONFIGS: readonly KernelConfig[] = [
 
 /**
  * Kernels tfjs-backend-wasm 4.22 has but gets wrong for training, replaced:
- * MaxPoolGrad drops the gradient of windows whose values are all ≤ 0.
+ * MaxPoolGrad drops the gradient of windows whose values are all ≤ 0;
+ * Conv2DBackpropInput is a scalar loop at about a tenth of the speed of
+ * the forward Conv2D (it is every conv layer's input gradient).
  */
-export const WASM_KERNEL_FIX_CONFIGS: readonly KernelConfig[] = [maxPoolGradConfig];
+export const WASM_KERNEL_FIX_CONFIGS: readonly KernelConfig[] = [maxPoolGradConfig, conv2DBackpropInputConfig];
 
 export const WASM_TRAINING_KERNELS: readonly string[] = WASM_TRAINING_KERNEL_CONFIGS.map((c) => c.kernelName);
 export const WASM_KERNEL_FIXES: readonly string[] = WASM_KERNEL_FIX_CONFIGS.map((c) => c.kernelName);
@@ -45,7 +48,7 @@ function mark(config: KernelConfig): KernelConfig {
 }
 
 export interface WasmKernelOptions {
-  /** Replace tfjs-backend-wasm kernels that are wrong for training (WASM_KERNEL_FIXES). Default true. */
+  /** Replace tfjs-backend-wasm kernels that are wrong or slow for training (WASM_KERNEL_FIXES). Default true. */
   replaceFaulty?: boolean;
 }
 
@@ -115,6 +118,10 @@ export function unregisterWasmTrainingKernels(): string[] {
       if (original !== undefined) {
         registerKernel(original);
         replacedConfigs().delete(config.kernelName);
+        // tfjs runs setup functions when a backend initializes; one that was
+        // replaced before then has never run.
+        const wasm = findBackend("wasm");
+        if (wasm !== null && original.setupFunc !== undefined) original.setupFunc(wasm);
       }
     }
   }
