@@ -65,9 +65,10 @@ describe("phaseLayout", () => {
     expect(layout.padding).toEqual([[0, 0], [1, 2], [1, 2], [0, 0]]);
   });
 
-  it("widens a grid whose size is a multiple of a large power of two", () => {
+  it("needs no grid beyond the input for a 1×1 convolution", () => {
     const info = tf.backend_util.computeConv2DInfo([32, 32, 32, 16], [1, 1, 16, 32], 1, 1, "valid");
     const layout = phaseLayout(info);
-    expect([layout.hq, layout.wq]).toEqual([32, 33]);
+    expect([layout.hq, layout.wq, layout.maxShift]).toEqual([32, 32, 0]);
+    expect(layout.padding).toEqual([[0, 0], [0, 0], [0, 0], [0, 0]]);
   });
 });

@@ -33,28 +33,17 @@ export interface PhaseLayout {
   taps: Array<{ i: number; j: number; phase: number; shift: number }>;
 }
 
-/** Power-of-two factor of n. */
-function twos(n: number): number {
-  let k = 0;
-  while (n > 0 && n % 2 === 0) {
-    n /= 2;
-    k++;
-  }
-  return k;
-}
-
 export function phaseLayout(info: backend_util.Conv2DInfo): PhaseLayout {
   const { batchSize: b, inHeight: h, inWidth: w, outHeight: oh, outWidth: ow } = info;
   const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
   const { filterHeight: kh, filterWidth: kw } = info;
   const top = info.padInfo.top;
   const left = info.padInfo.left;
-  let hq = Math.max(oh + Math.floor(((kh - 1) * dh) / sh), Math.ceil((top + h) / sh));
-  let wq = Math.max(ow + Math.floor(((kw - 1) * dw) / sw), Math.ceil((left + w) / sw));
-  // A grid whose size has a large power-of-two factor makes the transposes
-  // below write at cache-aliasing strides; one more zero column avoids it.
-  if (twos(b) + twos(hq) + twos(wq) > 6) wq += 1;
-  if (twos(b) + twos(hq) + twos(wq) > 6) hq += 1;
+  // (A grid with a large power-of-two size is fine: WasmOps.transpose
+  // avoids the cache-aliasing write pattern itself. Widening such grids by
+  // a column was measured and was slower.)
+  const hq = Math.max(oh + Math.floor(((kh - 1) * dh) / sh), Math.ceil((top + h) / sh));
+  const wq = Math.max(ow + Math.floor(((kw - 1) * dw) / sw), Math.ceil((left + w) / sw));
   const taps: PhaseLayout["taps"] = [];
   let maxShift = 0;
   for (let i = 0; i < kh; i++) {
