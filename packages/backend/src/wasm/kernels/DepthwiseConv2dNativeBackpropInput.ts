@@ -15,6 +15,12 @@ import { WasmOps } from "./wasm-ops.js";
  * needs would be negative (a stride larger than the filter, or explicit
  * padding wider than it), the result is computed over a larger window and
  * cropped.
+ *
+ * The sub-pixel decomposition that Conv2DBackpropInput uses (sub-pixel.ts)
+ * was measured here too and was 2× slower at stride 2: a depthwise
+ * convolution is bound by memory traffic, not by the multiply-adds with
+ * the inserted zeros, XNNPACK has no fast 1×2 / 2×1 depthwise kernels,
+ * and interleaving the phases costs a transpose of dx.
  */
 export const depthwiseConv2dNativeBackpropInput: KernelFunc = ({ inputs, backend, attrs = {} }) => {
   const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
@@ -30,7 +36,6 @@ export const depthwiseConv2dNativeBackpropInput: KernelFunc = ({ inputs, backend
     const [kh, kw, , m] = filter.shape as [number, number, number, number];
     const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw, outHeight: oh, outWidth: ow } = info;
     const flipped = ops.run("Reverse", { x: filter }, { dims: [0, 1] });
-
     // dy dilated by the stride, with s−1 zeros after every row and column.
     let dilated = dy;
     if (sh > 1 || sw > 1) {
@@ -65,23 +70,36 @@ export const depthwiseConv2dNativeBackpropInput: KernelFunc = ({ inputs, backend
     } else {
       const [, hd, wd] = dilated.shape as [number, number, number, number];
       const groups = ops.transpose(ops.reshape(dilated, [b * hd * wd, c, m]), [2, 0, 1]); // [M, B·hd·wd, C]
-      const filters = ops.transpose(ops.reshape(flipped, [kh * kw * c, m]), [1, 0]); // [M, kh·kw·C]
-      const parts: TensorInfo[] = [];
-      for (let g = 0; g < m; g++) {
-        const x = ops.view(groups, g * b * hd * wd * c, [b, hd, wd, c]);
-        const f = ops.view(filters, g * kh * kw * c, [kh, kw, c, 1]);
-        parts.push(ops.run("DepthwiseConv2dNative", { x, filter: f }, convAttrs));
-        ops.releaseView(f);
-        ops.releaseView(x);
-      }
-      sum = ops.run("AddN", parts);
-      parts.forEach((p) => ops.free(p));
+      sum = sumOverMultiplier(ops, groups, flipped, [b, hd, wd, c], convAttrs);
     }
     return ops.keep(ops.crop4d(sum, [0, rows.crop, cols.crop, 0], [b, h, w, c]));
   } finally {
     ops.dispose();
   }
 };
+
+/**
+ * Σ_m DepthwiseConv2dNative(dy group m, filter[..., m]): the channel
+ * multiplier's M groups (channels c·M + m of dy, laid out `[M, B·H·W, C]`)
+ * each convolved with their slice of the filter [kh, kw, C, M], summed.
+ */
+function sumOverMultiplier(ops: WasmOps, groups: TensorInfo, filter: TensorInfo, groupShape: number[], attrs: Record<string, unknown>): TensorInfo {
+  const [kh, kw, c, m] = filter.shape as [number, number, number, number];
+  const filters = ops.transpose(ops.reshape(filter, [kh * kw * c, m]), [1, 0]); // [M, kh·kw·C]
+  const groupSize = groupShape.reduce((a, d) => a * d, 1);
+  const parts: TensorInfo[] = [];
+  for (let g = 0; g < m; g++) {
+    const x = ops.view(groups, g * groupSize, groupShape);
+    const f = ops.view(filters, g * kh * kw * c, [kh, kw, c, 1]);
+    parts.push(ops.run("DepthwiseConv2dNative", { x, filter: f }, attrs as never));
+    ops.releaseView(f);
+    ops.releaseView(x);
+  }
+  const sum = ops.run("AddN", parts);
+  parts.forEach((p) => ops.free(p));
+  ops.free(filters);
+  return sum;
+}
 
 /**
  * Padding of the dilated gradient (length `dilated`) for a stride-1
