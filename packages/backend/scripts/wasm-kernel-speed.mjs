@@ -164,7 +164,27 @@ for (const [label, xs, fs, s, pad] of depthwise) {
   }
 }
 
+// MaxPoolGrad: gradkit's (correct) against tfjs-backend-wasm's (drops windows ≤ 0) and cpu's, in ms.
+const pools = [
+  ["maxPool 2×2/2", [32, 32, 32, 32], 2, 2, "valid"],
+  ["maxPool 3×3/2 same", [32, 32, 32, 32], 3, 2, "same"],
+];
+for (const [label, xs, k, s, pad] of pools) {
+  const attrs = { filterSize: k, strides: s, pad };
+  const make = (shape) => () => {
+    const x = tf.randomNormal(shape);
+    const output = tf.maxPool(x, k, s, pad);
+    return { x, output, dy: tf.randomNormal(output.shape) };
+  };
+  const run = ({ x, output, dy }) => ["MaxPoolGrad", { dy, input: x, output }, attrs];
+  const wasm = await onBackend("wasm", make(xs), (t) => ({ gradkit: time(...run(t), reps), original: timeOriginal(...run(t), Math.min(reps, 3)) }));
+  const small = cpuBatch(xs);
+  const cpu = await onBackend("cpu", make(small), (t) => time(...run(t), 1) * (xs[0] / small[0]));
+  rows.push({ kind: "maxPoolGrad", shape: label, ms: { gradkit: wasm.gradkit, tfjsWasm: wasm.original, cpu } });
+  if (!json) console.log(`${label.padEnd(28)} MaxPoolGrad ms: gradkit ${wasm.gradkit.toFixed(2)} | tfjs-backend-wasm's (wrong for windows ≤ 0) ${wasm.original.toFixed(2)} | cpu ${cpu.toFixed(1)}`);
+}
+
 if (json) console.log(JSON.stringify({ reps, rows }, null, 2));
 else {
-  console.log(`\nGFLOP/s, best of ${reps} runs; (×r) = wasm forward Conv2D time / kernel time; cpu = tfjs-backend-cpu at 1/8 batch, one run.`);
+  console.log(`\nGFLOP/s, best of ${reps} runs; (×r) = wasm forward (Conv2D or DepthwiseConv2dNative) time / kernel time; cpu = tfjs-backend-cpu at 1/8 batch, one run.`);
 }
