@@ -2,7 +2,7 @@ import "./register.js";
 
 export { registerBuiltinProviders } from "./register.js";
 export { getProvider, listProviders, registerProvider, type RegisterProviderOptions } from "./providers.js";
-export { BACKEND_ENV_VAR, notInstalledReason, selectBackend } from "./select.js";
+export { BACKEND_ENV_VAR, notInstalledReason, selectBackend, softwareAdapterReason } from "./select.js";
 export { createCpuProvider, type CpuProviderOptions } from "./cpu/provider.js";
 export { createWasmProvider, type WasmProviderOptions } from "./wasm/provider.js";
 export {

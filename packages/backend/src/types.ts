@@ -65,6 +65,12 @@ export interface SelectBackendOptions {
   name?: string;
   /** Preference order; default ["cuda", "webgpu", "wasm", "cpu"]. */
   prefer?: string[];
+  /**
+   * Whether the preference walk may choose a software GPU adapter
+   * (probe details `software: true`). Default false: such an adapter is
+   * skipped with its reason. A backend named explicitly is used regardless.
+   */
+  allowSoftware?: boolean;
   /** Environment to read GRADKIT_BACKEND from; default process.env. */
   env?: Record<string, string | undefined>;
 }

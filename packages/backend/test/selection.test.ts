@@ -220,3 +220,38 @@ describe("selectBackend", () => {
     expect(err.message).toContain("fake-missing: not installed: npm i @gradkit/backend-fake-missing");
   });
 });
+
+describe("software GPU adapters", () => {
+  const software: ProbeResult = {
+    available: true,
+    reason: "adapter found",
+    details: { software: true, adapter: "SwiftShader Device (Subzero) (software)" },
+  };
+
+  it("are passed over by preference, with the reason, and not activated", async () => {
+    const gpu = fake("gpu-sw", software);
+    const cpu = fake("cpu-x", up());
+    add(gpu.provider, cpu.provider);
+    const sel = await selectBackend({ prefer: ["gpu-sw", "cpu-x"], env: {} });
+    expect(sel.name).toBe("cpu-x");
+    expect(sel.skipped).toHaveLength(1);
+    expect(sel.skipped[0].name).toBe("gpu-sw");
+    expect(sel.skipped[0].reason).toContain("software adapter (SwiftShader Device (Subzero) (software))");
+    expect(sel.skipped[0].reason).toContain("GRADKIT_BACKEND=gpu-sw");
+    expect(gpu.calls).toEqual(["probe"]);
+  });
+
+  it("are chosen by preference when allowSoftware is set", async () => {
+    const gpu = fake("gpu-sw", software);
+    add(gpu.provider, fake("cpu-x", up()).provider);
+    const sel = await selectBackend({ prefer: ["gpu-sw", "cpu-x"], env: {}, allowSoftware: true });
+    expect(sel.name).toBe("gpu-sw");
+    expect(gpu.calls).toEqual(["probe", "activate"]);
+  });
+
+  it("are used when named, explicitly or by GRADKIT_BACKEND", async () => {
+    add(fake("gpu-sw", software).provider);
+    expect((await selectBackend({ name: "gpu-sw", env: {} })).name).toBe("gpu-sw");
+    expect((await selectBackend({ env: { GRADKIT_BACKEND: "gpu-sw" } })).name).toBe("gpu-sw");
+  });
+});

@@ -1,4 +1,4 @@
-import { getGradient, registerGradient } from "@tensorflow/tfjs-core";
+import { Tensor, getGradient, registerGradient, reshape } from "@tensorflow/tfjs-core";
 import { gradientConfigs } from "./generated/tfjs-gradients.js";
 import { gradientFixes } from "./gradient-fixes.js";
 
@@ -33,6 +33,7 @@ export function ensureGradients(): GradientsState {
       registered++;
     }
   }
+  installChainedReshape();
   const state = { registered, alreadyPresent };
   g[FLAG] = state;
   return state;
@@ -40,3 +41,30 @@ export function ensureGradients(): GradientsState {
 
 /** Number of gradient configs gradkit bundles from tfjs-core. */
 export const BUNDLED_GRADIENT_COUNT = gradientConfigs.length;
+
+/**
+ * tfjs-core's Prod gradient calls the chained `x.reshape(...)`, which only
+ * the `@tensorflow/tfjs` union package installs (tfjs-core's main entry
+ * does not), so tf.grad of tf.prod throws "x.reshape is not a function".
+ * Install that one method, where it is missing, on the tensor class this
+ * copy of tfjs-core exports and on the one tfjs-core records as global
+ * (its `_tfGlobals` map), without creating a tensor: that would force a
+ * backend to initialize at import time.
+ */
+function installChainedReshape(): void {
+  const globals = (globalThis as { _tfGlobals?: Map<string, unknown> })._tfGlobals;
+  const globalTensor = globals?.get("Tensor") as { prototype?: Record<string, unknown> } | undefined;
+  const protos = new Set<Record<string, unknown>>([Tensor.prototype as unknown as Record<string, unknown>]);
+  if (globalTensor?.prototype) protos.add(globalTensor.prototype);
+  for (const proto of protos) {
+    if (typeof proto.reshape !== "function") {
+      Object.defineProperty(proto, "reshape", {
+        configurable: true,
+        writable: true,
+        value: function (this: Tensor, shape: number[]) {
+          return reshape(this, shape);
+        },
+      });
+    }
+  }
+}

@@ -37,3 +37,12 @@ describe("AvgPool gradient with padding (tfjs-core 4.22 divides by the full wind
     tf.dispose([x, dx]);
   });
 });
+
+describe("gradients that call chained ops", () => {
+  it("tf.prod's gradient works without the @tensorflow/tfjs union package: d/dxᵢ Πx = Πx / xᵢ", async () => {
+    const x = tf.tensor1d([2, 3, 4]);
+    const dx = tf.grad((t: tf.Tensor) => tf.prod(t))(x);
+    expect(Array.from(await dx.data())).toEqual([12, 8, 6]);
+    tf.dispose([x, dx]);
+  });
+});
