@@ -100,10 +100,15 @@ export async function backendsReport(
   }
 
   const inOrder = order.map((name) => backends.find((b) => b.name === name)!);
-  const winner = inOrder.find((b) => b.available);
+  // As selectBackend does: by preference, a software GPU adapter is passed over.
+  const passedOver = (b: BackendStatus): string | undefined =>
+    source === "preference" && b.available && b.details.software === true
+      ? `software adapter${b.device === null ? "" : ` (${b.device})`}: slower than the CPU backends; name it to use it anyway (${BACKEND_ENV_VAR}=${b.name})`
+      : undefined;
+  const winner = inOrder.find((b) => b.available && passedOver(b) === undefined);
   const skipped = (winner === undefined ? inOrder : inOrder.slice(0, inOrder.indexOf(winner))).map((b) => ({
     name: b.name,
-    reason: b.reason,
+    reason: passedOver(b) ?? b.reason,
   }));
   if (winner !== undefined) winner.chosen = true;
   return { order, source, chosen: winner?.name ?? null, why: explain(order, source, winner, skipped), skipped, backends };

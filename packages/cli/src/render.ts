@@ -13,15 +13,19 @@ export interface RenderOptions {
 /** The `gradkit backends` table and the sentence saying which would be chosen. */
 export function renderBackends(report: BackendsReport, options: RenderOptions = {}): string {
   const columns = Math.max(60, options.columns ?? 100);
-  const rows = report.backends.map((b) => [
-    b.chosen ? "▶" : "",
-    b.rank === null ? "-" : String(b.rank),
-    b.name,
-    b.kind === "unknown" ? "-" : b.kind,
-    !b.registered ? "not installed" : b.available ? "available" : "unavailable",
-    b.device ?? "",
-    b.reason,
-  ]);
+  const rows = report.backends.map((b) => {
+    // Available yet skipped: passed over by preference (a software GPU adapter); show why instead of the probe's reason.
+    const passedOver = b.available ? report.skipped.find((s) => s.name === b.name) : undefined;
+    return [
+      b.chosen ? "▶" : "",
+      b.rank === null ? "-" : String(b.rank),
+      b.name,
+      b.kind === "unknown" ? "-" : b.kind,
+      !b.registered ? "not installed" : passedOver !== undefined ? "passed over" : b.available ? "available" : "unavailable",
+      b.device ?? "",
+      passedOver?.reason ?? b.reason,
+    ];
+  });
   const head = ["", "#", "backend", "kind", "status", "device", "reason"];
   const fixed = head.slice(0, 5).map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)) + 2);
   // What is left after the fixed columns and the borders goes to device and reason.
@@ -37,7 +41,7 @@ export function renderBackends(report: BackendsReport, options: RenderOptions = 
     colWidths: [...fixed, deviceWidth, Math.max(20, free - deviceWidth)],
   });
   table.push(...rows);
-  // The skipped providers' reasons are already in the table.
+  // The skipped providers' reasons, a passed-over one's included, are already in the table.
   return `${table.toString()}\n${report.why}.\n`;
 }
 

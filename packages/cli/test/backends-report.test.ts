@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { backendsReport, deviceOf } from "@gradkit/cli";
-import { fakeProvider, machineWithoutCuda, PREFERENCE } from "./fakes.js";
+import { fakeProvider, machineWithHardwareWebgpu, machineWithoutCuda, PREFERENCE, SOFTWARE_WEBGPU_REASON } from "./fakes.js";
 
 describe("backendsReport", () => {
   it("probes every provider, picks the first available in preference order, and activates nothing", async () => {
@@ -8,13 +8,16 @@ describe("backendsReport", () => {
     const report = await backendsReport(providers, PREFERENCE, {});
     expect(report.order).toEqual(["cuda", "webgpu", "wasm", "cpu"]);
     expect(report.source).toBe("preference");
-    expect(report.chosen).toBe("webgpu");
-    expect(report.why).toBe("webgpu would be chosen: first available in the preference order cuda > webgpu > wasm > cpu");
-    expect(report.skipped).toEqual([{ name: "cuda", reason: expect.stringContaining("tfjs-node-gpu is not installed") }]);
+    expect(report.chosen).toBe("wasm");
+    expect(report.why).toBe("wasm would be chosen: first available in the preference order cuda > webgpu > wasm > cpu");
+    expect(report.skipped).toEqual([
+      { name: "cuda", reason: expect.stringContaining("tfjs-node-gpu is not installed") },
+      { name: "webgpu", reason: SOFTWARE_WEBGPU_REASON },
+    ]);
     expect(report.backends.map((b) => [b.rank, b.name, b.kind, b.available, b.chosen])).toEqual([
       [1, "cuda", "gpu", false, false],
-      [2, "webgpu", "gpu", true, true],
-      [3, "wasm", "cpu", true, false],
+      [2, "webgpu", "gpu", true, false],
+      [3, "wasm", "cpu", true, true],
       [4, "cpu", "cpu", true, false],
     ]);
     expect(report.backends[1]).toMatchObject({ device: "SwiftShader Device (Subzero) (google swiftshader) (software)", details: { software: true } });
@@ -52,7 +55,7 @@ describe("backendsReport", () => {
     expect(listed).toMatchObject({ order: ["cuda", "cpu"], chosen: "cpu" });
     expect(listed.why).toBe("cpu would be chosen: first available in GRADKIT_BACKEND=cuda,cpu");
     const empty = await backendsReport(machineWithoutCuda(), PREFERENCE, { GRADKIT_BACKEND: "" });
-    expect(empty).toMatchObject({ source: "preference", chosen: "webgpu" });
+    expect(empty).toMatchObject({ source: "preference", chosen: "wasm" });
   });
 
   it("lets an explicit name win over GRADKIT_BACKEND", async () => {
@@ -72,7 +75,7 @@ describe("backendsReport", () => {
       rank: 1,
       reason: "no provider named 'cuda' is registered (is @gradkit/backend-cuda installed and imported?)",
     });
-    expect(report.chosen).toBe("webgpu");
+    expect(report.chosen).toBe("wasm");
   });
 
   it("lists a provider outside the order last, unranked", async () => {
@@ -123,6 +126,47 @@ describe("backendsReport", () => {
       });
     await backendsReport([slow("a"), slow("b"), slow("c")], ["a", "b", "c"], {});
     expect(most).toBe(1);
+  });
+
+  describe("a software GPU adapter, as selectBackend treats it", () => {
+    it("is passed over by preference, with the reason, though its probe says available", async () => {
+      const report = await backendsReport(machineWithoutCuda(), ["webgpu", "wasm", "cpu"], {});
+      expect(report).toMatchObject({ source: "preference", chosen: "wasm" });
+      expect(report.skipped).toEqual([{ name: "webgpu", reason: SOFTWARE_WEBGPU_REASON }]);
+      // The row keeps the probe's own answer; the pass-over is in `skipped`.
+      expect(report.backends[0]).toMatchObject({ name: "webgpu", available: true, chosen: false, reason: expect.stringContaining("through Dawn") });
+    });
+
+    it("leaves nothing chosen when it is the only one in the preference", async () => {
+      const report = await backendsReport(machineWithoutCuda(), ["webgpu"], {});
+      expect(report.chosen).toBeNull();
+      expect(report.skipped).toEqual([{ name: "webgpu", reason: SOFTWARE_WEBGPU_REASON }]);
+    });
+
+    it("is chosen when GRADKIT_BACKEND names it", async () => {
+      const report = await backendsReport(machineWithoutCuda(), PREFERENCE, { GRADKIT_BACKEND: "webgpu" });
+      expect(report).toMatchObject({ source: "env", order: ["webgpu"], chosen: "webgpu", skipped: [] });
+      expect(report.why).toBe("webgpu would be chosen: it is GRADKIT_BACKEND=webgpu");
+    });
+
+    it("is chosen when named explicitly, even over GRADKIT_BACKEND", async () => {
+      const report = await backendsReport(machineWithoutCuda(), PREFERENCE, { GRADKIT_BACKEND: "cpu" }, { name: "webgpu" });
+      expect(report).toMatchObject({ source: "explicit", chosen: "webgpu", skipped: [] });
+      expect(report.why).toBe("webgpu would be chosen: it is the explicit choice webgpu");
+    });
+
+    it("is chosen from a GRADKIT_BACKEND list: every name in it is named", async () => {
+      const report = await backendsReport(machineWithoutCuda(), PREFERENCE, { GRADKIT_BACKEND: "cuda,webgpu,wasm" });
+      expect(report).toMatchObject({ source: "env", chosen: "webgpu" });
+    });
+  });
+
+  it("chooses a hardware GPU adapter (software: false) by preference", async () => {
+    const report = await backendsReport(machineWithHardwareWebgpu(), PREFERENCE, {});
+    expect(report).toMatchObject({ source: "preference", chosen: "webgpu" });
+    expect(report.why).toBe("webgpu would be chosen: first available in the preference order cuda > webgpu > wasm > cpu");
+    expect(report.skipped).toEqual([{ name: "cuda", reason: expect.stringContaining("tfjs-node-gpu") }]);
+    expect(report.backends[1]).toMatchObject({ name: "webgpu", device: "0x2330 (nvidia hopper)", chosen: true });
   });
 
   it("chooses nothing from an empty preference", async () => {

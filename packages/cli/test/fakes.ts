@@ -42,3 +42,20 @@ export function machineWithoutCuda() {
 }
 
 export const PREFERENCE = ["cuda", "webgpu", "wasm", "cpu"];
+
+/** The same machine with a hardware GPU behind WebGPU (shaped like Dawn on an NVIDIA Vulkan driver). */
+export function machineWithHardwareWebgpu() {
+  return machineWithoutCuda().map((p) =>
+    p.name !== "webgpu"
+      ? p
+      : fakeProvider("webgpu", "gpu", {
+          available: true,
+          reason: "WebGPU adapter 0x2330 (nvidia hopper) through Dawn",
+          details: { runtime: "dawn", vendor: "nvidia", architecture: "hopper", device: "0x2330", description: "", software: false },
+        }),
+  );
+}
+
+/** Why selectBackend passes over the software webgpu of machineWithoutCuda() by preference. */
+export const SOFTWARE_WEBGPU_REASON =
+  "software adapter (SwiftShader Device (Subzero) (google swiftshader) (software)): slower than the CPU backends; name it to use it anyway (GRADKIT_BACKEND=webgpu)";

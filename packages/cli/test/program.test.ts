@@ -5,7 +5,7 @@ import { describe, expect, it, vi } from "vitest";
 import { GradkitError, Registry } from "@gradkit/registry";
 import { loadPlugin, main, type CliContext } from "@gradkit/cli";
 import packageJson from "../package.json" with { type: "json" };
-import { machineWithoutCuda, PREFERENCE } from "./fakes.js";
+import { machineWithHardwareWebgpu, machineWithoutCuda, PREFERENCE, SOFTWARE_WEBGPU_REASON } from "./fakes.js";
 
 /** Run the CLI in-process with fake backends and a private registry; capture its output. */
 async function run(args: string[], overrides: Partial<CliContext> = {}) {
@@ -31,22 +31,43 @@ describe("gradkit backends", () => {
     const { code, stdout, stderr } = await run(["backends"]);
     expect(code).toBe(0);
     expect(stderr).toBe("");
-    expect(stdout).toMatch(/│ ▶ │ 2 │ webgpu +│ gpu +│ available/);
-    expect(stdout).toContain("webgpu would be chosen: first available in the preference order cuda > webgpu > wasm > cpu.");
+    expect(stdout).toMatch(/│ {3}│ 2 │ webgpu +│ gpu +│ passed over/);
+    expect(stdout).toMatch(/│ ▶ │ 3 │ wasm +│ cpu +│ available/);
+    expect(stdout).toContain("wasm would be chosen: first available in the preference order cuda > webgpu > wasm > cpu.");
+  });
+
+  it("chooses a software webgpu when GRADKIT_BACKEND or --backend names it", async () => {
+    const fromEnv = await run(["backends"], { env: { GRADKIT_BACKEND: "webgpu" } });
+    expect(fromEnv.code).toBe(0);
+    expect(fromEnv.stdout).toMatch(/│ ▶ │ 1 │ webgpu +│ gpu +│ available/);
+    expect(fromEnv.stdout).toContain("webgpu would be chosen: it is GRADKIT_BACKEND=webgpu.");
+    const named = JSON.parse((await run(["backends", "--json", "--backend", "webgpu"])).stdout);
+    expect(named).toMatchObject({ source: "explicit", chosen: "webgpu", skipped: [] });
+  });
+
+  it("chooses a hardware webgpu by preference", async () => {
+    const { code, stdout } = await run(["backends", "--json"], {
+      loadBackends: async () => ({ providers: machineWithHardwareWebgpu(), preference: PREFERENCE, warnings: [] }),
+    });
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ source: "preference", chosen: "webgpu" });
   });
 
   it("prints the report as JSON with --json", async () => {
     const { code, stdout } = await run(["backends", "--json"]);
     expect(code).toBe(0);
     const report = JSON.parse(stdout);
-    expect(report).toMatchObject({ chosen: "webgpu", source: "preference", order: PREFERENCE });
+    expect(report).toMatchObject({ chosen: "wasm", source: "preference", order: PREFERENCE });
     expect(report.backends.map((b: any) => [b.name, b.available, b.device])).toEqual([
       ["cuda", false, null],
       ["webgpu", true, "SwiftShader Device (Subzero) (google swiftshader) (software)"],
       ["wasm", true, null],
       ["cpu", true, null],
     ]);
-    expect(report.skipped).toEqual([{ name: "cuda", reason: expect.stringContaining("tfjs-node-gpu") }]);
+    expect(report.skipped).toEqual([
+      { name: "cuda", reason: expect.stringContaining("tfjs-node-gpu") },
+      { name: "webgpu", reason: SOFTWARE_WEBGPU_REASON },
+    ]);
   });
 
   it("reads GRADKIT_BACKEND from the environment and exits 1 when nothing would be chosen", async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { backendsReport, renderBackends, renderEntries } from "@gradkit/cli";
-import { machineWithoutCuda, PREFERENCE } from "./fakes.js";
+import { machineWithHardwareWebgpu, machineWithoutCuda, PREFERENCE, SOFTWARE_WEBGPU_REASON } from "./fakes.js";
 
 /** The table's data rows, as arrays of trimmed cells (first line of each row only). */
 function cells(table: string): string[][] {
@@ -18,17 +18,44 @@ describe("renderBackends", () => {
     expect(rows.filter((r) => r[2] !== "").map((r) => r.slice(0, 5))).toEqual([
       ["", "#", "backend", "kind", "status"],
       ["", "1", "cuda", "gpu", "unavailable"],
-      ["▶", "2", "webgpu", "gpu", "available"],
-      ["", "3", "wasm", "cpu", "available"],
+      ["", "2", "webgpu", "gpu", "passed over"],
+      ["▶", "3", "wasm", "cpu", "available"],
       ["", "4", "cpu", "cpu", "available"],
     ]);
     expect(text).toContain("SwiftShader Device (Subzero)");
     expect(text).toContain("@tensorflow/tfjs-node-gpu is not installed");
     expect(text.trimEnd().split("\n").at(-1)).toBe(
-      "webgpu would be chosen: first available in the preference order cuda > webgpu > wasm > cpu.",
+      "wasm would be chosen: first available in the preference order cuda > webgpu > wasm > cpu.",
     );
     // No colour codes: output is safe to pipe.
     expect(text.includes("\u001b")).toBe(false);
+  });
+
+  it("shows why a software adapter was passed over in its row, in place of the probe's reason", async () => {
+    const text = renderBackends(await backendsReport(machineWithoutCuda(), PREFERENCE, {}), { columns: 400 });
+    const webgpu = cells(text).find((r) => r[2] === "webgpu")!;
+    expect(webgpu[4]).toBe("passed over");
+    expect(webgpu[6]).toBe(SOFTWARE_WEBGPU_REASON);
+    // Wrapped at a normal width, the words are all still there.
+    const narrow = renderBackends(await backendsReport(machineWithoutCuda(), PREFERENCE, {}), { columns: 100 });
+    const lines = narrow.split("\n");
+    const first = lines.findIndex((l) => /│ webgpu /.test(l));
+    const end = lines.findIndex((l, i) => i > first && !l.startsWith("│"));
+    const reason = lines.slice(first, end).map((l) => l.split("│")[7]!.trim()).join(" ");
+    expect(reason).toBe(SOFTWARE_WEBGPU_REASON);
+  });
+
+  it("shows a named software adapter as available and chosen", async () => {
+    const text = renderBackends(await backendsReport(machineWithoutCuda(), PREFERENCE, { GRADKIT_BACKEND: "webgpu" }), { columns: 400 });
+    expect(cells(text).find((r) => r[2] === "webgpu")!.slice(0, 5)).toEqual(["▶", "1", "webgpu", "gpu", "available"]);
+    expect(text).not.toContain("passed over");
+    expect(text.trimEnd().split("\n").at(-1)).toBe("webgpu would be chosen: it is GRADKIT_BACKEND=webgpu.");
+  });
+
+  it("marks a hardware adapter chosen by preference", async () => {
+    const text = renderBackends(await backendsReport(machineWithHardwareWebgpu(), PREFERENCE, {}), { columns: 120 });
+    expect(cells(text).find((r) => r[2] === "webgpu")!.slice(0, 5)).toEqual(["▶", "2", "webgpu", "gpu", "available"]);
+    expect(text).not.toContain("passed over");
   });
 
   it("wraps long reasons to the terminal width", async () => {
