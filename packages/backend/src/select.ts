@@ -42,7 +42,7 @@ async function safeProbe(provider: BackendProvider): Promise<ProbeResult> {
 export function softwareAdapterReason(name: string, probe: ProbeResult): string | undefined {
   if (probe.details?.software !== true) return undefined;
   const label = probe.details.adapter ?? probe.details.device;
-  const device = typeof label === "string" ? ` (${label})` : "";
+  const device = typeof label === "string" && label !== "" ? ` (${label})` : "";
   return `software adapter${device}: slower than the CPU backends; name it to use it anyway (${BACKEND_ENV_VAR}=${name})`;
 }
 
