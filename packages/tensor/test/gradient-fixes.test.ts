@@ -18,7 +18,7 @@ describe("AvgPool gradient with padding (tfjs-core 4.22 divides by the full wind
     //   2/4 + 3/6 + 1/9 = 1.111111…
     // Centre pixel lies in all nine: 4/4 + 4/6 + 1/9 = 1.777777…
     const x = tf.tensor4d([1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 3, 3, 1]);
-    const dx = tf.grad((t: tf.Tensor4D) => tf.sum(tf.avgPool(t, 3, 1, "same")))(x);
+    const dx = tf.grad((t: tf.Tensor) => tf.sum(tf.avgPool(t as tf.Tensor4D, 3, 1, "same")))(x);
     const c = 1 / 4 + 2 / 6 + 1 / 9;
     const e = 2 / 4 + 3 / 6 + 1 / 9;
     const m = 4 / 4 + 4 / 6 + 1 / 9;
@@ -31,7 +31,7 @@ describe("AvgPool gradient with padding (tfjs-core 4.22 divides by the full wind
 
   it("'valid' padding is unchanged: every window is full, dx = (number of windows)/(kh·kw)", async () => {
     const x = tf.ones([1, 4, 4, 1]) as tf.Tensor4D;
-    const dx = tf.grad((t: tf.Tensor4D) => tf.sum(tf.avgPool(t, 2, 2, "valid")))(x);
+    const dx = tf.grad((t: tf.Tensor) => tf.sum(tf.avgPool(t as tf.Tensor4D, 2, 2, "valid")))(x);
     // Non-overlapping 2×2 windows: each pixel is in exactly one, weight 1/4.
     expect(Array.from(await dx.data())).toEqual(new Array(16).fill(0.25));
     tf.dispose([x, dx]);
