@@ -1,0 +1,356 @@
+import * as tf from "@tensorflow/tfjs-core";
+import { describeValue } from "@gradkit/registry";
+import { flattenTree, type TensorTree } from "@gradkit/tensor";
+import { OptimizerError } from "./errors.js";
+
+/**
+ * A parameter group (PyTorch's `param_groups[i]`): the parameters, keyed by
+ * a name unique across all groups, and this group's hyperparameters as
+ * plain mutable fields. A scheduler may write `lr` (or any other field,
+ * e.g. `momentum`, `betas`) between steps; the next `step()` reads it.
+ * Schedulers record the starting rate as `initialLr` (PyTorch's `initial_lr`).
+ */
+export interface ParamGroup {
+  params: Record<string, tf.Variable>;
+  lr: number;
+  [hyper: string]: unknown;
+}
+
+/** A group as a user passes it: `lr` and any other hyperparameter may be left to the optimizer's defaults. */
+export interface ParamGroupInput {
+  params: Record<string, tf.Variable> | TensorTree;
+  [hyper: string]: unknown;
+}
+
+/** What an optimizer's constructor takes: the parameters (one group) or PyTorch-style groups. */
+export type ParamsInput = Record<string, tf.Variable> | TensorTree | ParamGroupInput[];
+
+/** Gradients keyed like the parameters: a flat `{ name: tensor }` record or the same tree as the parameters. */
+export type GradTree = Record<string, tf.Tensor> | TensorTree;
+
+/** What a closure returns: the loss at the current parameters and its gradients. */
+export interface ClosureResult {
+  loss: number | tf.Scalar;
+  grads: GradTree;
+}
+
+/** Re-evaluates the objective (L-BFGS and line searches call it several times per step). */
+export type Closure = () => ClosureResult;
+
+/** One parameter's optimizer state: tensors (owned by the optimizer) and numbers (e.g. a step count). */
+export type ParamState = Record<string, tf.Tensor | number>;
+
+/** A tensor in a state dict: plain arrays, so `JSON.stringify` round-trips it exactly (float32 → double is exact). */
+export interface SavedTensor {
+  dtype: "float32" | "int32" | "bool";
+  shape: number[];
+  values: number[];
+}
+
+/** `stateDict()`'s shape: PyTorch's `{ state, param_groups }` with parameter names in place of indices. */
+export interface OptimizerStateDict {
+  /** The optimizer's registry name (`"adam"`), checked on load. */
+  optimizer: string;
+  /** How many times `step()` has run. */
+  stepCount: number;
+  /** Each group's hyperparameters, with `params` replaced by its parameter names. */
+  paramGroups: Array<{ params: string[]; [hyper: string]: unknown }>;
+  /** Per-parameter state by name. */
+  state: Record<string, Record<string, SavedTensor | number>>;
+  /** State of the optimizer as a whole (second-order methods' history), if any. */
+  global?: Record<string, SavedTensor | number | unknown>;
+}
+
+function isVariable(value: unknown): value is tf.Variable {
+  return value instanceof tf.Variable;
+}
+
+function isGroupList(input: ParamsInput): input is ParamGroupInput[] {
+  return Array.isArray(input) && input.length > 0 && input.every((g) => g !== null && typeof g === "object" && !(g instanceof tf.Tensor) && "params" in g);
+}
+
+function flatVariables(tree: unknown, where: string): Record<string, tf.Variable> {
+  const out: Record<string, tf.Variable> = {};
+  for (const [name, leaf] of flattenTree(tree as TensorTree, { allowDottedKeys: true })) {
+    if (!isVariable(leaf)) {
+      throw new OptimizerError(
+        "OPTIM_BAD_PARAMS",
+        `${where}: parameter '${name}' must be a tf.Variable (the optimizer assigns to it), received ${leaf instanceof tf.Tensor ? "a plain tf.Tensor" : describeValue(leaf)}.`,
+        { name },
+      );
+    }
+    if (leaf.dtype !== "float32") {
+      throw new OptimizerError("OPTIM_BAD_PARAMS", `${where}: parameter '${name}' must be float32, received ${leaf.dtype}.`, { name, dtype: leaf.dtype });
+    }
+    out[name === "" ? "param" : name] = leaf;
+  }
+  return out;
+}
+
+/** Turns a state tensor into its JSON-able form. */
+export function saveTensor(t: tf.Tensor): SavedTensor {
+  return { dtype: t.dtype as SavedTensor["dtype"], shape: [...t.shape], values: Array.from(t.dataSync() as ArrayLike<number>) };
+}
+
+/** Rebuilds a tensor saved by `saveTensor`. */
+export function loadTensor(s: SavedTensor): tf.Tensor {
+  return tf.tensor(s.values, s.shape, s.dtype);
+}
+
+function isSavedTensor(value: unknown): value is SavedTensor {
+  return value !== null && typeof value === "object" && Array.isArray((value as SavedTensor).values) && Array.isArray((value as SavedTensor).shape);
+}
+
+/**
+ * The base of every gradkit optimizer, PyTorch-faced (`torch/optim/optimizer.py`):
+ * `paramGroups` with their own hyperparameters, per-parameter `state`,
+ * `step(grads)` or `step(closure)`, `stateDict()` / `loadStateDict()`.
+ *
+ * tfjs has no `.grad` on a variable, so there is no `zeroGrad()` to call:
+ * gradients are values passed to `step()`. (`zeroGrad()` exists as a no-op
+ * so code ported from PyTorch runs.)
+ *
+ * A first-order subclass implements `updateParam`, which runs inside
+ * `tf.tidy`, assigns the parameter, and returns the parameter's new state;
+ * the base keeps the returned tensors and disposes the replaced ones, so a
+ * step leaks nothing. A method that needs all parameters at once (L-BFGS)
+ * overrides `update` instead.
+ */
+export abstract class Optimizer {
+  /** The registry name, e.g. `"adam"`; written into and checked against state dicts. */
+  abstract readonly name: string;
+  /** The groups, each with its parameters and hyperparameters (mutable between steps). */
+  readonly paramGroups: ParamGroup[] = [];
+  /** The constructor's options with their defaults filled in: what a group leaves out. */
+  readonly defaults: Readonly<Record<string, unknown>>;
+  /** Per-parameter state by parameter name; its tensors belong to the optimizer. */
+  readonly state = new Map<string, ParamState>();
+  /** How many times `step()` has run. */
+  stepCount = 0;
+
+  constructor(params: ParamsInput, defaults: Record<string, unknown> & { lr: number }) {
+    this.defaults = Object.freeze({ ...defaults });
+    const groups: ParamGroupInput[] = isGroupList(params) ? params : [{ params: params as TensorTree }];
+    for (const group of groups) this.addParamGroup(group);
+    if (this.paramGroups.length === 0 || this.paramGroups.every((g) => Object.keys(g.params).length === 0)) {
+      throw new OptimizerError("OPTIM_BAD_PARAMS", `${new.target.name}: expected at least one parameter (tf.Variable), received none.`);
+    }
+  }
+
+  /**
+   * Adds a group (PyTorch's `add_param_group`): fields it leaves out come
+   * from `defaults`, then `validateGroup` checks the result.
+   */
+  addParamGroup(input: ParamGroupInput): ParamGroup {
+    const where = `${this.constructor.name} param group ${this.paramGroups.length}`;
+    if (input === null || typeof input !== "object" || !("params" in input)) {
+      throw new OptimizerError("OPTIM_BAD_PARAMS", `${where}: expected { params, ...hyperparameters }, received ${describeValue(input)}.`);
+    }
+    const params = flatVariables(input.params, where);
+    for (const name of Object.keys(params)) {
+      if (this.findParam(name) !== undefined) {
+        throw new OptimizerError("OPTIM_BAD_PARAMS", `${where}: parameter name '${name}' is already in another group; names must be unique across groups.`, { name });
+      }
+    }
+    const unknown = Object.keys(input).filter((k) => k !== "params" && k !== "initialLr" && !(k in this.defaults));
+    if (unknown.length > 0) {
+      throw new OptimizerError(
+        "OPTIM_BAD_HYPERPARAMETER",
+        `${where}: unknown option${unknown.length > 1 ? "s" : ""} ${unknown.map((k) => `'${k}'`).join(", ")}; expected one of ${Object.keys(this.defaults).map((k) => `'${k}'`).join(", ")}.`,
+        { unknown },
+      );
+    }
+    const group = { ...this.defaults, ...input, params } as ParamGroup;
+    this.validateGroup(group, where);
+    this.paramGroups.push(group);
+    return group;
+  }
+
+  /** Checks a group's hyperparameters; subclasses throw OptimizerError("OPTIM_BAD_HYPERPARAMETER"). */
+  protected validateGroup(group: ParamGroup, where: string): void {
+    if (typeof group.lr !== "number" || !Number.isFinite(group.lr) || group.lr < 0) {
+      throw new OptimizerError("OPTIM_BAD_HYPERPARAMETER", `${where}: lr must be a finite number ≥ 0, received ${describeValue(group.lr)}.`, { lr: group.lr });
+    }
+  }
+
+  /** The parameter with this name, in any group. */
+  findParam(name: string): tf.Variable | undefined {
+    for (const g of this.paramGroups) if (Object.prototype.hasOwnProperty.call(g.params, name)) return g.params[name];
+    return undefined;
+  }
+
+  /** Every parameter name, group by group. */
+  paramNames(): string[] {
+    return this.paramGroups.flatMap((g) => Object.keys(g.params));
+  }
+
+  /**
+   * Applies one update. With gradients (keyed like the parameters, flat or
+   * as the same tree) it returns undefined; a parameter without a gradient
+   * is skipped, as PyTorch skips `grad is None`. With a closure it calls the
+   * closure (once for first-order methods) and returns the loss as a number.
+   * The caller keeps ownership of the gradient tensors.
+   */
+  step(gradsOrClosure: GradTree | Closure): number | undefined {
+    if (typeof gradsOrClosure === "function") {
+      return this.stepWithClosure(gradsOrClosure);
+    }
+    this.update(this.collectGrads(gradsOrClosure));
+    this.stepCount += 1;
+    return undefined;
+  }
+
+  /** Evaluates the closure, steps with its gradients, disposes them, and returns the loss. */
+  protected stepWithClosure(closure: Closure): number {
+    const result = closure();
+    if (result === null || typeof result !== "object" || !("grads" in result)) {
+      throw new OptimizerError("OPTIM_BAD_CLOSURE", `${this.constructor.name}.step(closure): the closure must return { loss, grads }, received ${describeValue(result)}.`);
+    }
+    const loss = typeof result.loss === "number" ? result.loss : result.loss.dataSync()[0];
+    try {
+      this.update(this.collectGrads(result.grads), closure);
+      this.stepCount += 1;
+    } finally {
+      if (typeof result.loss !== "number") result.loss.dispose();
+      tf.dispose(flattenTree(result.grads as TensorTree, { allowDottedKeys: true }).map(([, t]) => t));
+    }
+    return loss;
+  }
+
+  /** Flattens gradients to `{ name: tensor }` and checks names and shapes. */
+  protected collectGrads(grads: GradTree): Map<string, tf.Tensor> {
+    const out = new Map<string, tf.Tensor>();
+    for (const [rawName, g] of flattenTree(grads as TensorTree, { allowDottedKeys: true })) {
+      const name = rawName === "" ? "param" : rawName;
+      const param = this.findParam(name);
+      if (param === undefined) {
+        throw new OptimizerError(
+          "OPTIM_BAD_GRADS",
+          `${this.constructor.name}.step: gradient '${name}' names no parameter; expected names from ${describeValue(this.paramNames())}.`,
+          { name },
+        );
+      }
+      if (!(g instanceof tf.Tensor)) {
+        throw new OptimizerError("OPTIM_BAD_GRADS", `${this.constructor.name}.step: gradient '${name}' must be a tf.Tensor, received ${describeValue(g)}.`, { name });
+      }
+      if (!tf.util.arraysEqual(g.shape, param.shape)) {
+        throw new OptimizerError(
+          "OPTIM_BAD_GRADS",
+          `${this.constructor.name}.step: gradient '${name}' has shape [${g.shape.join(", ")}], expected the parameter's shape [${param.shape.join(", ")}].`,
+          { name, expected: param.shape, received: g.shape },
+        );
+      }
+      out.set(name, g);
+    }
+    return out;
+  }
+
+  /** One update of every parameter that has a gradient. First-order methods leave this alone and implement `updateParam`. */
+  protected update(grads: Map<string, tf.Tensor>, _closure?: Closure): void {
+    for (const group of this.paramGroups) {
+      for (const [name, param] of Object.entries(group.params)) {
+        const grad = grads.get(name);
+        if (grad === undefined) continue;
+        const old = this.state.get(name) ?? {};
+        const next = tf.tidy(() => this.updateParam(param, grad, group, old, name));
+        this.replaceState(name, next);
+      }
+    }
+  }
+
+  /**
+   * Updates one parameter in place (`param.assign(...)`) and returns its new
+   * state. Runs inside `tf.tidy`: tensors it returns are kept, everything
+   * else it makes is freed. `state` is `{}` on the first step.
+   */
+  protected updateParam(_param: tf.Variable, _grad: tf.Tensor, _group: ParamGroup, _state: ParamState, _name: string): ParamState {
+    throw new OptimizerError("OPTIM_NOT_IMPLEMENTED", `${this.constructor.name} implements neither updateParam nor update.`);
+  }
+
+  /** Stores a parameter's new state, disposing old tensors that the new state does not reuse. */
+  protected replaceState(name: string, next: ParamState): void {
+    const old = this.state.get(name);
+    const keep = new Set(Object.values(next).filter((v): v is tf.Tensor => v instanceof tf.Tensor));
+    if (old !== undefined) {
+      for (const v of Object.values(old)) if (v instanceof tf.Tensor && !keep.has(v)) v.dispose();
+    }
+    this.state.set(name, next);
+  }
+
+  /** Does nothing: tfjs variables carry no gradient to clear. Here for code ported from PyTorch. */
+  zeroGrad(): void {}
+
+  /** The optimizer's whole-problem state (override with `loadGlobalState` in methods that keep one). */
+  protected globalState(): Record<string, SavedTensor | number | unknown> | undefined {
+    return undefined;
+  }
+
+  /** Restores what `globalState` saved. */
+  protected loadGlobalState(_global: Record<string, SavedTensor | number | unknown> | undefined): void {}
+
+  /**
+   * A plain, JSON-able snapshot: hyperparameters per group (parameter
+   * names in place of tensors) and every state tensor as exact arrays.
+   * `loadStateDict` of it into a fresh optimizer over the same parameters
+   * continues the run bit for bit.
+   */
+  stateDict(): OptimizerStateDict {
+    const paramGroups = this.paramGroups.map((g) => {
+      const { params, ...hypers } = g;
+      return { ...structuredClone(hypers), params: Object.keys(params) };
+    });
+    const state: OptimizerStateDict["state"] = {};
+    for (const [name, s] of this.state) {
+      const saved: Record<string, SavedTensor | number> = {};
+      for (const [k, v] of Object.entries(s)) saved[k] = v instanceof tf.Tensor ? saveTensor(v) : v;
+      state[name] = saved;
+    }
+    const global = this.globalState();
+    return { optimizer: this.name, stepCount: this.stepCount, paramGroups, state, ...(global === undefined ? {} : { global }) };
+  }
+
+  /**
+   * Restores a `stateDict()`: the groups' hyperparameters and the state.
+   * The groups must hold the same parameter names in the same order.
+   */
+  loadStateDict(dict: OptimizerStateDict): void {
+    const where = `${this.constructor.name}.loadStateDict`;
+    if (dict === null || typeof dict !== "object" || !Array.isArray(dict.paramGroups) || dict.state === null || typeof dict.state !== "object") {
+      throw new OptimizerError("OPTIM_BAD_STATE", `${where}: expected { optimizer, stepCount, paramGroups, state }, received ${describeValue(dict)}.`);
+    }
+    if (dict.optimizer !== this.name) {
+      throw new OptimizerError("OPTIM_BAD_STATE", `${where}: the state was saved by '${dict.optimizer}', expected '${this.name}'.`, { expected: this.name, received: dict.optimizer });
+    }
+    if (dict.paramGroups.length !== this.paramGroups.length) {
+      throw new OptimizerError("OPTIM_BAD_STATE", `${where}: expected ${this.paramGroups.length} param groups, received ${dict.paramGroups.length}.`);
+    }
+    dict.paramGroups.forEach((saved, i) => {
+      const names = Object.keys(this.paramGroups[i].params);
+      if (!Array.isArray(saved.params) || saved.params.join("\u0000") !== names.join("\u0000")) {
+        throw new OptimizerError("OPTIM_BAD_STATE", `${where}: group ${i} holds parameters ${describeValue(names)}, the state names ${describeValue(saved.params)}.`, { group: i });
+      }
+    });
+    for (const name of Object.keys(dict.state)) {
+      if (this.findParam(name) === undefined) throw new OptimizerError("OPTIM_BAD_STATE", `${where}: state for '${name}', which names no parameter.`, { name });
+    }
+    dict.paramGroups.forEach((saved, i) => {
+      const { params: _names, ...hypers } = saved;
+      Object.assign(this.paramGroups[i], structuredClone(hypers));
+    });
+    for (const name of [...this.state.keys()]) this.replaceState(name, {});
+    this.state.clear();
+    for (const [name, s] of Object.entries(dict.state)) {
+      const restored: ParamState = {};
+      for (const [k, v] of Object.entries(s)) restored[k] = isSavedTensor(v) ? loadTensor(v) : (v as number);
+      this.state.set(name, restored);
+    }
+    this.loadGlobalState(dict.global);
+    this.stepCount = dict.stepCount;
+  }
+
+  /** Frees every state tensor (the parameters are the caller's). */
+  dispose(): void {
+    for (const name of [...this.state.keys()]) this.replaceState(name, {});
+    this.state.clear();
+  }
+}
