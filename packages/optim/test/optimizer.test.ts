@@ -14,7 +14,7 @@ class Plain extends Optimizer {
   constructor(params: ConstructorParameters<typeof Optimizer>[0], lr = 0.1) {
     super(params, { lr });
   }
-  protected updateParam(param: tf.Variable, grad: tf.Tensor, group: ParamGroup, state: ParamState): ParamState {
+  protected override updateParam(param: tf.Variable, grad: tf.Tensor, group: ParamGroup, state: ParamState): ParamState {
     param.assign(tf.sub(param, tf.mul(grad, group.lr)));
     return { step: ((state.step as number | undefined) ?? 0) + 1, last: tf.clone(grad) };
   }
