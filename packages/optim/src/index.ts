@@ -3,6 +3,7 @@ export {
   Optimizer,
   saveTensor,
   loadTensor,
+  type OptimizerConfig,
   type ParamGroup,
   type ParamGroupInput,
   type ParamsInput,
@@ -13,3 +14,18 @@ export {
   type SavedTensor,
   type OptimizerStateDict,
 } from "./optimizer.js";
+export { clipGradByValue, clipGradByGlobalNorm, globalNorm, type ClipOptions } from "./clip.js";
+export { SGD, SGD_HYPERPARAMETERS, SGD_OPTIONS, type SGDOptions } from "./sgd.js";
+export { Adagrad, ADAGRAD_HYPERPARAMETERS, ADAGRAD_OPTIONS, type AdagradOptions } from "./adagrad.js";
+export { RMSprop, RMSPROP_HYPERPARAMETERS, RMSPROP_OPTIONS, type RMSpropOptions } from "./rmsprop.js";
+export { Adadelta, ADADELTA_HYPERPARAMETERS, ADADELTA_OPTIONS, type AdadeltaOptions } from "./adadelta.js";
+export {
+  Adam,
+  AdamW,
+  ADAM_HYPERPARAMETERS,
+  ADAM_OPTIONS,
+  ADAMW_HYPERPARAMETERS,
+  ADAMW_OPTIONS,
+  type AdamOptions,
+  type AdamWOptions,
+} from "./adam.js";

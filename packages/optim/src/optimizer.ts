@@ -1,7 +1,8 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { describeValue } from "@gradkit/registry";
+import { describeValue, validateOptions, type OptionsSchema } from "@gradkit/registry";
 import { flattenTree, type TensorTree } from "@gradkit/tensor";
 import { OptimizerError } from "./errors.js";
+import { clipGradByGlobalNorm, clipGradByValue, type ClipOptions } from "./clip.js";
 
 /**
  * A parameter group (PyTorch's `param_groups[i]`): the parameters, keyed by
@@ -32,6 +33,14 @@ export type GradTree = Record<string, tf.Tensor> | TensorTree;
 export interface ClosureResult {
   loss: number | tf.Scalar;
   grads: GradTree;
+}
+
+/** What a subclass hands the base besides its defaults. */
+export interface OptimizerConfig {
+  /** The zod schema of a group's hyperparameters; every group (defaults merged in) is validated with it. */
+  schema?: OptionsSchema;
+  /** Gradient clipping before every step. */
+  clip?: ClipOptions;
 }
 
 /** Re-evaluates the objective (L-BFGS and line searches call it several times per step). */
@@ -127,9 +136,16 @@ export abstract class Optimizer {
   readonly state = new Map<string, ParamState>();
   /** How many times `step()` has run. */
   stepCount = 0;
+  /** Gradient clipping applied before each step (mutable). */
+  clip: ClipOptions;
+  /** The gradients' global norm before clipping at the last step, when `clip.clipGlobalNorm` is set. */
+  lastGradNorm: number | undefined;
+  private readonly schema: OptionsSchema | undefined;
 
-  constructor(params: ParamsInput, defaults: Record<string, unknown> & { lr: number }) {
+  constructor(params: ParamsInput, defaults: Record<string, unknown> & { lr: number }, config: OptimizerConfig = {}) {
     this.defaults = Object.freeze({ ...defaults });
+    this.schema = config.schema;
+    this.clip = { ...config.clip };
     const groups: ParamGroupInput[] = isGroupList(params) ? params : [{ params: params as TensorTree }];
     for (const group of groups) this.addParamGroup(group);
     if (this.paramGroups.length === 0 || this.paramGroups.every((g) => Object.keys(g.params).length === 0)) {
@@ -171,6 +187,10 @@ export abstract class Optimizer {
     if (typeof group.lr !== "number" || !Number.isFinite(group.lr) || group.lr < 0) {
       throw new OptimizerError("OPTIM_BAD_HYPERPARAMETER", `${where}: lr must be a finite number ≥ 0, received ${describeValue(group.lr)}.`, { lr: group.lr });
     }
+    if (this.schema !== undefined) {
+      const { params: _params, initialLr: _initialLr, ...hypers } = group;
+      Object.assign(group, validateOptions("optimizer", where, this.schema, hypers));
+    }
   }
 
   /** The parameter with this name, in any group. */
@@ -195,9 +215,35 @@ export abstract class Optimizer {
     if (typeof gradsOrClosure === "function") {
       return this.stepWithClosure(gradsOrClosure);
     }
-    this.update(this.collectGrads(gradsOrClosure));
+    this.clippedUpdate(this.collectGrads(gradsOrClosure));
     this.stepCount += 1;
     return undefined;
+  }
+
+  /** Applies `clip` (by value, then by global norm) and runs `update`, freeing the clipped copies. */
+  protected clippedUpdate(grads: Map<string, tf.Tensor>, closure?: Closure): void {
+    const { clipValue, clipGlobalNorm } = this.clip;
+    if (clipValue === undefined && clipGlobalNorm === undefined) {
+      this.update(grads, closure);
+      return;
+    }
+    let current: Record<string, tf.Tensor> = Object.fromEntries(grads);
+    const made: tf.Tensor[] = [];
+    try {
+      if (clipValue !== undefined) {
+        current = clipGradByValue(current, clipValue);
+        made.push(...Object.values(current));
+      }
+      if (clipGlobalNorm !== undefined) {
+        const clipped = clipGradByGlobalNorm(current, clipGlobalNorm);
+        this.lastGradNorm = clipped.norm;
+        current = clipped.grads;
+        made.push(...Object.values(current));
+      }
+      this.update(new Map(Object.entries(current)), closure);
+    } finally {
+      tf.dispose(made);
+    }
   }
 
   /** Evaluates the closure, steps with its gradients, disposes them, and returns the loss. */
@@ -208,7 +254,7 @@ export abstract class Optimizer {
     }
     const loss = typeof result.loss === "number" ? result.loss : result.loss.dataSync()[0];
     try {
-      this.update(this.collectGrads(result.grads), closure);
+      this.clippedUpdate(this.collectGrads(result.grads), closure);
       this.stepCount += 1;
     } finally {
       if (typeof result.loss !== "number") result.loss.dispose();
