@@ -29,3 +29,27 @@ export {
   type AdamOptions,
   type AdamWOptions,
 } from "./adam.js";
+export {
+  chain,
+  mapUpdates,
+  carry,
+  zerosLike,
+  type GradientTransformation,
+  type TransformContext,
+  type Updates,
+} from "./transforms/transform.js";
+export { clipByValue, clipByGlobalNorm, scale, scaleByLearningRate, addDecayedWeights } from "./transforms/basic.js";
+export {
+  scaleByMomentum,
+  scaleByVelocity,
+  scaleByAdam,
+  scaleByRms,
+  type MomentumOptions,
+  type VelocityOptions,
+  type ScaleByAdamOptions,
+  type ScaleByRmsOptions,
+  type TraceState,
+  type AdamState,
+  type RmsState,
+} from "./transforms/moments.js";
+export { fromTransform, TransformOptimizer, type FromTransformOptions } from "./transforms/from-transform.js";
