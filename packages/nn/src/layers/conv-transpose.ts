@@ -1,0 +1,76 @@
+import * as tf from "@tensorflow/tfjs-core";
+import type { Tensor, Tensor4D, Variable } from "@tensorflow/tfjs-core";
+import { Module, type InputSpec } from "../module.js";
+import { rngFrom, type RngOptions } from "../rng.js";
+import { defaultUniform } from "../default-init.js";
+import { NnError } from "../errors.js";
+import { checkPositiveInt, pair } from "./options.js";
+
+export interface ConvTranspose2dOptions extends RngOptions {
+  /** Default 1. */
+  stride?: number | number[];
+  /** Rows/columns removed from each side of the full output, as PyTorch. Default 0. */
+  padding?: number | number[];
+  /** Extra rows/columns added at the bottom/right (< stride), as PyTorch. Default 0. */
+  outputPadding?: number | number[];
+  /** Default true. */
+  bias?: boolean;
+}
+
+/**
+ * Transposed 2-D convolution ("deconvolution") on NHWC input. Output size
+ * per axis: (in − 1)·stride − 2·padding + kernel + outputPadding, as
+ * PyTorch. The weight is `[kh, kw, outChannels, inChannels]` (tfjs's
+ * layout); PyTorch's is `[in, out, kh, kw]` (transpose axes [2, 3, 1, 0]).
+ * groups and dilation are not supported. Initialized as PyTorch (fan_in
+ * computed from PyTorch's weight layout: out·kh·kw).
+ */
+export class ConvTranspose2d extends Module {
+  readonly weight: Variable;
+  readonly bias: Variable | undefined;
+  readonly kernelSize: number[];
+  readonly stride: number[];
+  readonly padding: number[];
+  readonly outputPadding: number[];
+
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    kernelSize: number | number[],
+    options: ConvTranspose2dOptions = {},
+  ) {
+    super();
+    checkPositiveInt("ConvTranspose2d", "inChannels", inChannels);
+    checkPositiveInt("ConvTranspose2d", "outChannels", outChannels);
+    this.kernelSize = pair("ConvTranspose2d", "kernelSize", kernelSize, 2);
+    this.stride = pair("ConvTranspose2d", "stride", options.stride ?? 1, 2);
+    this.padding = pair("ConvTranspose2d", "padding", options.padding ?? 0, 2, 0);
+    this.outputPadding = pair("ConvTranspose2d", "outputPadding", options.outputPadding ?? 0, 2, 0);
+    this.outputPadding.forEach((op, i) => {
+      if (op >= this.stride[i]) {
+        throw new NnError("NN_INVALID_ARGUMENT", `ConvTranspose2d: outputPadding (${op}) must be smaller than stride (${this.stride[i]}).`, {
+          outputPadding: this.outputPadding,
+          stride: this.stride,
+        });
+      }
+    });
+    const [kh, kw] = this.kernelSize;
+    const fanIn = outChannels * kh * kw;
+    const rng = rngFrom(options);
+    this.weight = this.registerParameter("weight", defaultUniform(rng, [kh, kw, outChannels, inChannels], fanIn));
+    this.bias = options.bias === false ? undefined : this.registerParameter("bias", defaultUniform(rng, [outChannels], fanIn));
+  }
+
+  override inputSpec(): InputSpec {
+    return [null, null, null, this.inChannels];
+  }
+
+  forward(x: Tensor): Tensor {
+    const [n, h, w] = x.shape;
+    const full = [0, 1].map((i) => ([h, w][i] - 1) * this.stride[i] + this.kernelSize[i] + this.outputPadding[i]);
+    const y = tf.conv2dTranspose(x as Tensor4D, this.weight as Tensor4D, [n, full[0], full[1], this.outChannels], [this.stride[0], this.stride[1]], "valid");
+    const [ph, pw] = this.padding;
+    const cropped = ph > 0 || pw > 0 ? tf.slice(y, [0, ph, pw, 0], [n, full[0] - 2 * ph, full[1] - 2 * pw, this.outChannels]) : y;
+    return this.bias === undefined ? cropped : tf.add(cropped, this.bias);
+  }
+}

@@ -1,0 +1,29 @@
+import { describeValue } from "@gradkit/registry";
+import { NnError } from "../errors.js";
+
+/** Throws an NnError naming the layer, the option, the expectation and the value. */
+export function checkPositiveInt(layer: string, name: string, value: unknown): void {
+  if (!Number.isInteger(value) || (value as number) < 1) {
+    throw new NnError("NN_INVALID_ARGUMENT", `${layer}: ${name} must be a positive integer; received ${describeValue(value)}.`, { layer, option: name, received: value });
+  }
+}
+
+/** Throws unless `value` is an integer ≥ 0. */
+export function checkNonNegativeInt(layer: string, name: string, value: unknown): void {
+  if (!Number.isInteger(value) || (value as number) < 0) {
+    throw new NnError("NN_INVALID_ARGUMENT", `${layer}: ${name} must be an integer ≥ 0; received ${describeValue(value)}.`, { layer, option: name, received: value });
+  }
+}
+
+/** A size given as one number or one per spatial axis, expanded to `n` numbers. */
+export function pair(layer: string, name: string, value: number | readonly number[], n: number, min = 1): number[] {
+  const arr = typeof value === "number" ? Array<number>(n).fill(value) : [...value];
+  if (arr.length !== n || arr.some((v) => !Number.isInteger(v) || v < min)) {
+    throw new NnError(
+      "NN_INVALID_ARGUMENT",
+      `${layer}: ${name} must be an integer ≥ ${min} or ${n} of them; received ${describeValue(value)}.`,
+      { layer, option: name, received: value },
+    );
+  }
+  return arr;
+}

@@ -1,0 +1,76 @@
+import * as tf from "@tensorflow/tfjs-core";
+import type { Tensor, Tensor4D } from "@tensorflow/tfjs-core";
+import { Module, type InputSpec } from "../module.js";
+import { pair } from "./options.js";
+import { resolvePadding, validatePadding, type Padding } from "./conv-core.js";
+
+export interface PoolOptions {
+  /** Default: kernelSize (non-overlapping). A stride smaller than the kernel gives overlapping windows (AlexNet's 3/2). */
+  stride?: number | number[];
+  /** Default 0. Max pooling pads with −∞; average pooling pads with zeros that count in the mean (PyTorch's count_include_pad=True). */
+  padding?: Padding;
+}
+
+abstract class Pool2d extends Module {
+  readonly kernelSize: number[];
+  readonly stride: number[];
+  readonly padding: Padding;
+
+  constructor(layer: string, kernelSize: number | number[], options: PoolOptions) {
+    super();
+    this.kernelSize = pair(layer, "kernelSize", kernelSize, 2);
+    this.stride = pair(layer, "stride", options.stride ?? this.kernelSize, 2);
+    this.padding = options.padding ?? 0;
+    validatePadding(layer, this.padding, 2);
+  }
+
+  override inputSpec(): InputSpec {
+    return [null, null, null, null];
+  }
+
+  protected padded(x: Tensor, value: number): Tensor4D {
+    const pads = resolvePadding(this.typeName, this.padding, x.shape.slice(1, 3), this.kernelSize, this.stride, [1, 1]);
+    return (pads.some(([a, b]) => a > 0 || b > 0) ? tf.pad(x, [[0, 0], pads[0], pads[1], [0, 0]], value) : x) as Tensor4D;
+  }
+
+  protected override extraRepr(): string {
+    return `kernelSize=[${this.kernelSize.join(", ")}], stride=[${this.stride.join(", ")}], padding=${JSON.stringify(this.padding)}`;
+  }
+}
+
+/** Max over each window of NHWC input. */
+export class MaxPool2d extends Pool2d {
+  constructor(kernelSize: number | number[], options: PoolOptions = {}) {
+    super("MaxPool2d", kernelSize, options);
+  }
+
+  forward(x: Tensor): Tensor {
+    return tf.maxPool(this.padded(x, -Infinity), [this.kernelSize[0], this.kernelSize[1]], [this.stride[0], this.stride[1]], "valid");
+  }
+}
+
+/** Mean over each window of NHWC input. */
+export class AvgPool2d extends Pool2d {
+  constructor(kernelSize: number | number[], options: PoolOptions = {}) {
+    super("AvgPool2d", kernelSize, options);
+  }
+
+  forward(x: Tensor): Tensor {
+    return tf.avgPool(this.padded(x, 0), [this.kernelSize[0], this.kernelSize[1]], [this.stride[0], this.stride[1]], "valid");
+  }
+}
+
+/** Mean over H and W: `[N, H, W, C]` → `[N, C]` (or `[N, 1, 1, C]` with keepDims), PyTorch's AdaptiveAvgPool2d(1) + flatten. */
+export class GlobalAvgPool2d extends Module {
+  constructor(readonly keepDims = false) {
+    super();
+  }
+
+  override inputSpec(): InputSpec {
+    return [null, null, null, null];
+  }
+
+  forward(x: Tensor): Tensor {
+    return tf.mean(x, [1, 2], this.keepDims);
+  }
+}
