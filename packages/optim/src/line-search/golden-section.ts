@@ -80,10 +80,11 @@ export interface GoldenSectionLineSearchOptions extends GoldenSectionOptions {
 
 /**
  * An (approximately) exact line search: brackets the minimizer of
- * φ(t) = f(x + t·d) — φ(t₀) ≥ φ(0) gives [0, t₀], otherwise t doubles while φ
- * keeps decreasing — then runs `goldenSection` on the bracket. Returns the
- * best point evaluated with its gradient; `evaluations` counts both phases.
- * Assumes φ is unimodal on the bracket (true for convex f).
+ * φ(t) = f(x + t·d) — while φ(t) ≥ φ(0) t halves (the bracket is [0, 2t]),
+ * otherwise t doubles while φ keeps decreasing — then runs `goldenSection`
+ * on the bracket. Returns the best point evaluated (so f always decreases)
+ * with its gradient; `evaluations` counts both phases. Exact to `tol` when
+ * φ is unimodal on the bracket (true for convex f).
  */
 export function goldenSectionLineSearch(phi: LineObjective, start: LineStart, options: GoldenSectionLineSearchOptions = {}): LineSearchResult {
   const where = "goldenSectionLineSearch";
@@ -110,11 +111,17 @@ export function goldenSectionLineSearch(phi: LineObjective, start: LineStart, op
       lo = t;
       t = hi;
     }
+  } else {
+    // Too long: halve until φ(t) < φ(0); then [0, 2t] holds a point below φ(0) and φ rises again by 2t.
+    for (let i = 0; i < maxExpansions && !(at(t).f < start.f); i++) {
+      hi = t;
+      t /= 2;
+    }
   }
   const found = goldenSection((s) => at(s).f, lo, hi, options);
-  // The bracketing points may be better than golden's interior points.
+  // A bracketing point may be better than golden's (when φ is not unimodal on the bracket).
   let best: [number, LinePoint] = [found.t, at(found.t)];
-  for (const [s, p] of seen) if (p.f < best[1].f && s >= found.interval[0] && s <= found.interval[1]) best = [s, p];
+  for (const [s, p] of seen) if (p.f < best[1].f) best = [s, p];
   if (best[1].f > start.f || !Number.isFinite(best[1].f)) {
     throw new OptimizerError("OPTIM_LINE_SEARCH", `${where}: no step along d decreased f (∇f(x)ᵀd = ${dot(start.g, start.d)}).`, { evaluations });
   }
