@@ -1,3 +1,5 @@
+import "./register.js";
+
 export { OptimizerError } from "./errors.js";
 export {
   Optimizer,
@@ -53,3 +55,38 @@ export {
   type RmsState,
 } from "./transforms/moments.js";
 export { fromTransform, TransformOptimizer, type FromTransformOptions } from "./transforms/from-transform.js";
+export { registerOptimizers, type OptimizerFactory } from "./register.js";
+// --- second order and line searches ---
+import "./second-order/register.js";
+export { registerSecondOrder } from "./second-order/register.js";
+export { LBFGS, LBFGS_HYPERPARAMETERS, LBFGS_OPTIONS, type LBFGSOptions } from "./second-order/lbfgs-optimizer.js";
+export {
+  minimize,
+  newton,
+  MINIMIZE_METHODS,
+  LINE_SEARCHES,
+  type MinimizeMethod,
+  type LineSearchName,
+  type MinimizeOptions,
+  type MinimizeResult,
+  type MinimizeHistoryEntry,
+  type NewtonOptions,
+  type StopReason,
+} from "./second-order/minimize.js";
+export type { ScalarFunction, GradientFunction, HessianFunction, VectorInput } from "./second-order/problem.js";
+export { newtonDirection, type NewtonDirection } from "./second-order/newton-direction.js";
+export { bfgsUpdate, dfpUpdate, sr1Update, CURVATURE_EPS, SR1_SKIP } from "./second-order/quasi-newton-updates.js";
+export { emptyLbfgsMemory, pushLbfgsPair, twoLoopDirection, type LbfgsMemory } from "./second-order/lbfgs-memory.js";
+export { armijoBacktracking, type ArmijoOptions, type ArmijoResult } from "./line-search/armijo.js";
+export { strongWolfe, type StrongWolfeOptions, type StrongWolfeResult } from "./line-search/strong-wolfe.js";
+export {
+  goldenSection,
+  goldenSectionLineSearch,
+  GOLDEN_RATIO_CONJUGATE,
+  type GoldenSectionOptions,
+  type GoldenSectionResult,
+  type GoldenSectionLineSearchOptions,
+} from "./line-search/golden-section.js";
+export { cubicInterpolate } from "./line-search/cubic-interpolate.js";
+export { lineObjective, type LineObjective, type LinePoint, type LineSearchResult, type LineStart } from "./line-search/types.js";
+// --- end second order and line searches ---

@@ -317,6 +317,8 @@ export abstract class Optimizer {
   protected replaceState(name: string, next: ParamState): void {
     const old = this.state.get(name);
     const keep = new Set(Object.values(next).filter((v): v is tf.Tensor => v instanceof tf.Tensor));
+    // Kept, so that a step run inside the caller's tf.tidy does not free the state with the caller's scope.
+    for (const t of keep) tf.keep(t);
     if (old !== undefined) {
       for (const v of Object.values(old)) if (v instanceof tf.Tensor && !keep.has(v)) v.dispose();
     }
@@ -387,7 +389,7 @@ export abstract class Optimizer {
     this.state.clear();
     for (const [name, s] of Object.entries(dict.state)) {
       const restored: ParamState = {};
-      for (const [k, v] of Object.entries(s)) restored[k] = isSavedTensor(v) ? loadTensor(v) : (v as number);
+      for (const [k, v] of Object.entries(s)) restored[k] = isSavedTensor(v) ? tf.keep(loadTensor(v)) : (v as number);
       this.state.set(name, restored);
     }
     this.loadGlobalState(dict.global);

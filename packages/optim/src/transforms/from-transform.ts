@@ -39,6 +39,12 @@ function tensorsOf(value: unknown, out: tf.Tensor[] = []): tf.Tensor[] {
   return out;
 }
 
+/** tf.keep on every tensor of a state, so an enclosing tf.tidy of the caller's does not free it. */
+function keepAll<T>(state: T): T {
+  for (const t of tensorsOf(state)) tf.keep(t);
+  return state;
+}
+
 /**
  * An Optimizer whose update is a gradient transformation (usually a
  * `chain`): each group keeps its own transform state; a step computes
@@ -68,7 +74,7 @@ export class TransformOptimizer extends Optimizer {
       const names = Object.keys(group.params).filter((n) => grads.has(n));
       if (names.length === 0) return;
       if (this.groupStates[i] === undefined) {
-        this.groupStates[i] = tf.tidy(() => this.transform.init(group.params) as tf.TensorContainer);
+        this.groupStates[i] = keepAll(tf.tidy(() => this.transform.init(group.params) as tf.TensorContainer));
         this.groupSteps[i] = 0;
       }
       const old = this.groupStates[i];
@@ -81,7 +87,7 @@ export class TransformOptimizer extends Optimizer {
       });
       const keep = new Set(tensorsOf(next));
       tf.dispose(tensorsOf(old).filter((t) => !keep.has(t)));
-      this.groupStates[i] = next;
+      this.groupStates[i] = keepAll(next);
       this.groupSteps[i] += 1;
     });
   }
@@ -93,7 +99,7 @@ export class TransformOptimizer extends Optimizer {
   protected override loadGlobalState(global: Record<string, unknown> | undefined): void {
     tf.dispose(tensorsOf(this.groupStates));
     const saved = (global ?? {}) as { groupStates?: unknown[]; groupSteps?: number[] };
-    this.groupStates = (saved.groupStates ?? []).map((s) => (s === null ? undefined : load(s)));
+    this.groupStates = (saved.groupStates ?? []).map((s) => (s === null ? undefined : keepAll(load(s))));
     this.groupSteps = [...(saved.groupSteps ?? [])];
   }
 

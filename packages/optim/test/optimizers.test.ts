@@ -1,0 +1,146 @@
+import "@tensorflow/tfjs-backend-cpu";
+import * as tf from "@tensorflow/tfjs-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { list, resolve } from "@gradkit/registry";
+import { Adadelta, Adagrad, Adam, AdamW, RMSprop, SGD, type Optimizer, type OptimizerFactory, type ParamsInput } from "../src/index.js";
+import { problemGrads, problemParams } from "./problem.js";
+
+beforeAll(async () => {
+  await tf.setBackend("cpu");
+});
+
+type P = { x: tf.Variable; y: tf.Variable };
+
+function run(opt: Optimizer, p: P, steps: number): void {
+  for (let i = 0; i < steps; i++) {
+    const g = problemGrads(p.x, p.y);
+    opt.step(g);
+    tf.dispose([g.x, g.y]);
+  }
+}
+
+const values = (p: P) => [...Array.from(p.x.dataSync()), ...Array.from(p.y.dataSync())];
+
+/** Every optimizer with the state it keeps switched on. */
+const CASES: Array<[string, (p: ParamsInput) => Optimizer]> = [
+  ["sgd nesterov", (p) => new SGD(p, { lr: 0.01, momentum: 0.9, nesterov: true, weightDecay: 0.01 })],
+  ["sgd cs231n", (p) => new SGD(p, { lr: 0.01, momentum: 0.9, formulation: "cs231n", nesterov: true })],
+  ["adagrad", (p) => new Adagrad(p, { lr: 0.1, lrDecay: 0.01, initialAccumulatorValue: 0.1 })],
+  ["rmsprop", (p) => new RMSprop(p, { lr: 0.003, centered: true, momentum: 0.5 })],
+  ["adadelta", (p) => new Adadelta(p, { lr: 0.5 })],
+  ["adam amsgrad", (p) => new Adam(p, { lr: 0.01, amsgrad: true, weightDecay: 0.01 })],
+  ["adamw clipped", (p) => new AdamW(p, { lr: 0.01, clipGlobalNorm: 1 })],
+];
+
+describe("stateDict / loadStateDict", () => {
+  for (const [name, make] of CASES) {
+    it(`${name}: 10 steps, save as JSON, restore into a fresh optimizer, 10 more === 20 straight, bit for bit`, () => {
+      const straight = problemParams();
+      const a = make(straight);
+      run(a, straight, 20);
+
+      const resumed = problemParams();
+      const b = make(resumed);
+      run(b, resumed, 10);
+      const saved = JSON.parse(JSON.stringify(b.stateDict()));
+      b.dispose();
+      const c = make(resumed);
+      c.loadStateDict(saved);
+      expect(c.stepCount).toBe(10);
+      run(c, resumed, 10);
+      expect(values(resumed)).toEqual(values(straight));
+      for (const o of [a, c]) o.dispose();
+      tf.dispose([straight.x, straight.y, resumed.x, resumed.y]);
+    });
+  }
+
+  it("restores the groups' hyperparameters too (a scheduler's lr survives a resume)", () => {
+    const p = problemParams();
+    const a = new Adam(p, { lr: 0.01 });
+    a.paramGroups[0].lr = 0.002;
+    a.paramGroups[0].initialLr = 0.01;
+    const b = new Adam(p, { lr: 0.01 });
+    b.loadStateDict(a.stateDict());
+    expect(b.paramGroups[0].lr).toBe(0.002);
+    expect(b.paramGroups[0].initialLr).toBe(0.01);
+    expect(b.paramGroups[0].params.x).toBe(p.x);
+  });
+});
+
+describe("parameter groups", () => {
+  it("each group steps with its own hyperparameters, defaults fill the rest (PyTorch per-group overrides)", () => {
+    const a = tf.variable(tf.tensor1d([1, 2]));
+    const b = tf.variable(tf.tensor1d([1, 2]));
+    const opt = new SGD([{ params: { a } }, { params: { b }, lr: 0.5, momentum: 0.9 }], { lr: 0.1 });
+    expect(opt.paramGroups[0].momentum).toBe(0);
+    expect(opt.paramGroups[1].momentum).toBe(0.9);
+    expect(opt.paramGroups[1].dampening).toBe(0);
+    for (let i = 0; i < 2; i++) tf.tidy(() => opt.step({ a: tf.ones([2]), b: tf.ones([2]) }));
+    // a: two plain steps of 0.1 → 1 − 0.2. b: v₁ = 1, v₂ = 0.9·1 + 1 = 1.9, so 1 − 0.5·(1 + 1.9) = −0.45.
+    expect(a.dataSync()[0]).toBeCloseTo(0.8, 6);
+    expect(b.dataSync()[0]).toBeCloseTo(-0.45, 6);
+    opt.dispose();
+  });
+
+  it("a scheduler may write lr (or momentum) between steps and the next step uses it", () => {
+    const w = tf.variable(tf.scalar(1));
+    const opt = new SGD({ w }, { lr: 0.1 });
+    tf.tidy(() => opt.step({ w: tf.scalar(1) }));
+    opt.paramGroups[0].lr = 0.01;
+    tf.tidy(() => opt.step({ w: tf.scalar(1) }));
+    expect(w.dataSync()[0]).toBeCloseTo(1 - 0.1 - 0.01, 7);
+  });
+
+  it("rejects bad options and groups with errors that name the option, the expected and the received", () => {
+    const w = tf.variable(tf.scalar(1));
+    expect(() => new Adam({ w }, { betas: [0.9, 1.5] })).toThrow(/betas\.1.*1\.5/s);
+    expect(() => new SGD({ w }, { lr: 0.1, momentun: 0.9 } as never)).toThrow(/momentun.*momentum/s);
+    expect(() => new RMSprop([{ params: { w }, alpha: -1 }])).toThrow(/alpha.*-1/s);
+    expect(() => new SGD({ w }, {} as never)).toThrow(/lr/);
+    expect(() => new Adam({ w: tf.scalar(1) as never })).toThrow(/'w' must be a tf.Variable.*plain tf.Tensor/);
+  });
+});
+
+describe("gradient clipping as options", () => {
+  it("clipValue clamps each element; clipGlobalNorm rescales all gradients together and records the norm", () => {
+    const a = tf.variable(tf.tensor1d([0, 0]));
+    const b = tf.variable(tf.tensor1d([0]));
+    const byValue = new SGD({ a, b }, { lr: 1, clipValue: 0.5 });
+    tf.tidy(() => byValue.step({ a: tf.tensor1d([3, -0.25]), b: tf.tensor1d([-4]) }));
+    expect(Array.from(a.dataSync())).toEqual([-0.5, 0.25]);
+    expect(Array.from(b.dataSync())).toEqual([0.5]);
+
+    const c = tf.variable(tf.tensor1d([0, 0]));
+    const d = tf.variable(tf.tensor1d([0]));
+    const byNorm = new SGD({ c, d }, { lr: 1, clipGlobalNorm: 1 });
+    tf.tidy(() => byNorm.step({ c: tf.tensor1d([3, 0]), d: tf.tensor1d([4]) }));
+    // ‖g‖ = 5, so g·1/(5 + 1e-6) (PyTorch clip_grad_norm_).
+    expect(byNorm.lastGradNorm).toBeCloseTo(5, 6);
+    expect(c.dataSync()[0]).toBeCloseTo(-0.6, 6);
+    expect(d.dataSync()[0]).toBeCloseTo(-0.8, 6);
+  });
+});
+
+describe("registry", () => {
+  it("registers every first-order optimizer under kind 'optimizer'", () => {
+    const names = list("optimizer").map((e) => e.name);
+    for (const n of ["sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "amsgrad"]) expect(names).toContain(n);
+  });
+
+  it("resolve returns a factory (params) => Optimizer with the options applied", () => {
+    const make = resolve<OptimizerFactory>("optimizer", { name: "adamw", lr: 3e-4 });
+    const w = tf.variable(tf.scalar(1));
+    const opt = make({ w });
+    expect(opt).toBeInstanceOf(AdamW);
+    expect(opt.paramGroups[0].lr).toBe(3e-4);
+    expect(opt.paramGroups[0].weightDecay).toBe(1e-2);
+    const ams = resolve<OptimizerFactory>("optimizer", "amsgrad")({ w });
+    expect(ams.paramGroups[0].amsgrad).toBe(true);
+    expect(ams.paramGroups[0].lr).toBe(1e-3);
+  });
+
+  it("bad options fail at resolve, before any tensor is made", () => {
+    expect(() => resolve("optimizer", { name: "adam", lr: -1 })).toThrow(/lr/);
+    expect(() => resolve("optimizer", { name: "adamm" })).toThrow(/Did you mean 'adam/);
+  });
+});
