@@ -5,6 +5,8 @@ float64, line_search_fn="strong_wolfe") on Rosenbrock f(x, y) = (1 - x)^2 +
 
 - "perStep": max_iter=1 per step() call, 60 calls; the iterate after each call,
   for history_size 100 (the default), 3 and 1.
+- "fixedStep": line_search_fn=None, lr=0.5, history_size=10: 30 calls of max_iter=1
+  and 6 calls of max_iter=5.
 - "longRun": one step() with max_iter=200 (max_eval 250, defaults otherwise):
   the final point, the iteration and evaluation counts PyTorch reports; with
   the default tolerances and with tight ones (tolerance_change 1e-14,
@@ -36,9 +38,9 @@ def closure_for(p, opt, counter):
     return closure
 
 
-def per_step(history_size, steps=60):
+def per_step(history_size, steps=60, lr=1, max_iter=1, line_search_fn="strong_wolfe"):
     p = torch.tensor(START, requires_grad=True)
-    opt = torch.optim.LBFGS([p], lr=1, max_iter=1, history_size=history_size, line_search_fn="strong_wolfe")
+    opt = torch.optim.LBFGS([p], lr=lr, max_iter=max_iter, history_size=history_size, line_search_fn=line_search_fn)
     counter = [0]
     closure = closure_for(p, opt, counter)
     iterates, losses = [], []
@@ -49,7 +51,9 @@ def per_step(history_size, steps=60):
     state = opt.state[p]
     return {
         "historySize": history_size,
-        "maxIterPerStep": 1,
+        "lr": lr,
+        "lineSearchFn": line_search_fn,
+        "maxIterPerStep": max_iter,
         "steps": steps,
         "iterates": iterates,
         "losses": losses,
@@ -86,6 +90,7 @@ def main():
         "problem": "rosenbrock (1-x)^2 + 100 (y-x^2)^2",
         "start": START,
         "perStep": [per_step(h) for h in (100, 3, 1)],
+        "fixedStep": [per_step(10, 30, lr=0.5, line_search_fn=None), per_step(10, 6, lr=0.5, max_iter=5, line_search_fn=None)],
         "longRun": [long_run(100), long_run(3), long_run(100, tolerance_change=1e-14, tolerance_grad=1e-10)],
     }
     here = os.path.dirname(os.path.abspath(__file__))

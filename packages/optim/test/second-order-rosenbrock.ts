@@ -20,9 +20,22 @@ export function rosenbrockHessian(x: Float64Array): number[][] {
 /** The start every Rosenbrock test uses (the issue's). */
 export const START = [-1.5, 2];
 
+export interface FixtureRun {
+  historySize: number;
+  lr: number;
+  maxIterPerStep: number;
+  steps: number;
+  iterates: number[][];
+  losses: number[];
+  funcEvals: number;
+  nIter: number;
+  closureCalls: number;
+}
+
 export interface LbfgsFixture {
   source: string;
   start: number[];
-  perStep: Array<{ historySize: number; steps: number; iterates: number[][]; losses: number[]; funcEvals: number; nIter: number; closureCalls: number }>;
+  perStep: Array<FixtureRun>;
+  fixedStep: Array<FixtureRun>;
   longRun: Array<{ historySize: number; maxIter: number; toleranceChange: number; toleranceGrad: number; final: number[]; loss: number; funcEvals: number; nIter: number }>;
 }
