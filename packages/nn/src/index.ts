@@ -1,10 +1,9 @@
-import { ensureGradients } from "@gradkit/tensor";
-
-// tfjs-core's main entry registers no gradients; modules are trained, so register them.
-ensureGradients();
+// Registers the layers, activations and losses, and tfjs-core's gradients.
+import "./register.js";
 
 export { NnError, ModuleShapeError, StateDictError } from "./errors.js";
-export { defaultRng, manualSeed, rngFrom, type RngOptions } from "./rng.js";
+export { defaultRng, manualSeed, rngFrom, withRng, type RngOptions } from "./rng.js";
+export { buildModule, MODULE_KINDS, type ModuleSpec, type BuildOptions } from "./build.js";
 export { Module, type InputSpec, type LoadReport, type ParamSelector } from "./module.js";
 export { defaultUniform } from "./default-init.js";
 

@@ -26,9 +26,21 @@ export interface RngOptions {
   seed?: Seed;
 }
 
-/** The generator for a module's options: `rng`, else `createRng(seed)`, else the default. */
+const AMBIENT: Rng[] = [];
+
+/** Runs `fn` with `rng` as the generator of every module built inside it without its own (used by `buildModule`). */
+export function withRng<T>(rng: Rng, fn: () => T): T {
+  AMBIENT.push(rng);
+  try {
+    return fn();
+  } finally {
+    AMBIENT.pop();
+  }
+}
+
+/** The generator for a module's options: `rng`, else `createRng(seed)`, else the one of an enclosing `withRng`, else the default. */
 export function rngFrom(options: RngOptions | undefined): Rng {
   if (options?.rng !== undefined) return options.rng;
   if (options?.seed !== undefined) return createRng(options.seed);
-  return defaultRng();
+  return AMBIENT.at(-1) ?? defaultRng();
 }

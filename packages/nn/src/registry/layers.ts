@@ -1,0 +1,91 @@
+import { z } from "zod";
+import { Flatten, Identity, Linear } from "../layers/basic.js";
+import { Conv1d, Conv2d } from "../layers/conv.js";
+import type { Padding } from "../layers/conv-core.js";
+import { ConvTranspose2d } from "../layers/conv-transpose.js";
+import { LocalResponseNorm } from "../layers/local-response-norm.js";
+import { Maxout } from "../layers/maxout.js";
+import { AvgPool2d, GlobalAvgPool2d, MaxPool2d } from "../layers/pool.js";
+import { Sequential } from "../layers/sequential.js";
+import { buildModule, type ModuleSpec } from "../build.js";
+import { padding, posInt, seed, size2, type Entry } from "./entry.js";
+
+type S = { seed?: number | string };
+const conv = {
+  inChannels: posInt,
+  outChannels: posInt,
+  stride: size2.default(1),
+  dilation: size2.default(1),
+  padding: padding.default(0),
+  groups: posInt.default(1),
+  bias: z.boolean().default(true),
+  seed,
+};
+const pool = { kernelSize: size2, stride: size2.optional(), padding: padding.default(0) };
+type ConvO = S & { inChannels: number; outChannels: number; stride: number | number[]; dilation: number | number[]; padding: Padding; groups: number; bias: boolean };
+type PoolO = { kernelSize: number | number[]; stride?: number | number[]; padding: Padding };
+
+export const LAYERS: Entry[] = [
+  [
+    "sequential",
+    (o: { layers: ModuleSpec[] }) => new Sequential(...o.layers.map((spec, i) => buildModule(spec, { where: `sequential.layers[${i}]` }))),
+    z.object({ layers: z.array(z.union([z.string(), z.looseObject({ name: z.string() })])) }),
+    "runs its layers in order; each layer is a { name, ...options } spec of any layer, activation or norm",
+  ],
+  [
+    "linear",
+    (o: S & { inFeatures: number; outFeatures: number; bias: boolean }) => new Linear(o.inFeatures, o.outFeatures, o),
+    z.object({ inFeatures: posInt, outFeatures: posInt, bias: z.boolean().default(true), seed }),
+    "y = x·W + b",
+  ],
+  [
+    "conv1d",
+    (o: ConvO & { kernelSize: number }) => new Conv1d(o.inChannels, o.outChannels, o.kernelSize, { ...o, stride: o.stride as number, dilation: o.dilation as number }),
+    z.object({ ...conv, kernelSize: posInt, stride: posInt.default(1), dilation: posInt.default(1), padding: z.union([z.enum(["valid", "same"]), z.number().int().nonnegative()]).default(0) }),
+    "1-D convolution, channels last",
+  ],
+  [
+    "conv2d",
+    (o: ConvO & { kernelSize: number | number[] }) => new Conv2d(o.inChannels, o.outChannels, o.kernelSize, o),
+    z.object({ ...conv, kernelSize: size2 }),
+    "2-D convolution, NHWC (stride, padding incl. same, dilation, groups)",
+  ],
+  [
+    "conv_transpose2d",
+    (o: S & { inChannels: number; outChannels: number; kernelSize: number | number[]; stride: number | number[]; padding: number | number[]; outputPadding: number | number[]; bias: boolean }) =>
+      new ConvTranspose2d(o.inChannels, o.outChannels, o.kernelSize, o),
+    z.object({
+      inChannels: posInt,
+      outChannels: posInt,
+      kernelSize: size2,
+      stride: size2.default(1),
+      padding: z.union([z.number().int().nonnegative(), z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()])]).default(0),
+      outputPadding: z.union([z.number().int().nonnegative(), z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()])]).default(0),
+      bias: z.boolean().default(true),
+      seed,
+    }),
+    "transposed 2-D convolution, NHWC",
+  ],
+  ["max_pool2d", (o: PoolO) => new MaxPool2d(o.kernelSize, o), z.object(pool), "max pooling, overlapping windows when stride < kernel"],
+  ["avg_pool2d", (o: PoolO) => new AvgPool2d(o.kernelSize, o), z.object(pool), "average pooling (zero padding counts)"],
+  ["global_avg_pool2d", (o: { keepDims: boolean }) => new GlobalAvgPool2d(o.keepDims), z.object({ keepDims: z.boolean().default(false) }), "mean over H and W"],
+  [
+    "flatten",
+    (o: { startDim: number; endDim: number }) => new Flatten(o.startDim, o.endDim),
+    z.object({ startDim: z.number().int().default(1), endDim: z.number().int().default(-1) }),
+    "merges axes startDim..endDim",
+  ],
+  ["identity", () => new Identity(), z.object({}), "returns its input"],
+  [
+    "local_response_norm",
+    (o: { size: number; alpha: number; beta: number; k: number }) => new LocalResponseNorm(o.size, o),
+    z.object({ size: posInt, alpha: z.number().default(1e-4), beta: z.number().default(0.75), k: z.number().default(1) }),
+    "AlexNet's LRN across channels, PyTorch's formula",
+  ],
+  [
+    "maxout",
+    (o: S & { inFeatures: number; outFeatures: number; pieces: number; bias: boolean }) => new Maxout(o.inFeatures, o.outFeatures, o.pieces, o),
+    z.object({ inFeatures: posInt, outFeatures: posInt, pieces: posInt, bias: z.boolean().default(true), seed }),
+    "Linear to out·pieces units, then the max of each group",
+  ],
+];
