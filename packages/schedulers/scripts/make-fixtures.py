@@ -26,18 +26,25 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "..", "test", "fixtures")
 
 
-def optimizer():
+def optimizer(adam=False):
     p1 = torch.nn.Parameter(torch.zeros(1))
     p2 = torch.nn.Parameter(torch.zeros(1))
-    return SGD([{"params": [p1], "lr": BASE_LRS[0]}, {"params": [p2], "lr": BASE_LRS[1]}], lr=0.1, momentum=0.9)
+    groups = [{"params": [p1], "lr": BASE_LRS[0]}, {"params": [p2], "lr": BASE_LRS[1]}]
+    return torch.optim.Adam(groups, lr=0.1) if adam else SGD(groups, lr=0.1, momentum=0.9)
 
 
-def run(make, args, steps=STEPS, closed=True):
-    opt = optimizer()
+def momentum_of(group):
+    return group["betas"][0] if "betas" in group else group["momentum"]
+
+
+def run(make, args, steps=STEPS, closed=True, momentum=False, adam=False):
+    opt = optimizer(adam)
     sched = make(opt)
-    lrs, closed_lrs = [], []
+    lrs, closed_lrs, momenta = [], [], []
     for t in range(steps):
         lrs.append([g["lr"] for g in opt.param_groups])
+        if momentum:
+            momenta.append([momentum_of(g) for g in opt.param_groups])
         if closed and hasattr(sched, "_get_closed_form_lr"):
             closed_lrs.append(list(sched._get_closed_form_lr()))
         opt.step()
@@ -45,6 +52,8 @@ def run(make, args, steps=STEPS, closed=True):
     case = {"args": args, "lrs": lrs}
     if closed_lrs:
         case["closedForm"] = closed_lrs
+    if momentum:
+        case["momentum"] = momenta
     return case
 
 
@@ -60,15 +69,18 @@ cases["PolynomialLR"] = run(lambda o: S.PolynomialLR(o, total_iters=250, power=2
 cases["CosineAnnealingWarmRestarts_Tmult2"] = run(lambda o: S.CosineAnnealingWarmRestarts(o, T_0=10, T_mult=2, eta_min=0.002), {"T_0": 10, "T_mult": 2, "eta_min": 0.002})
 cases["CosineAnnealingWarmRestarts_Tmult3"] = run(lambda o: S.CosineAnnealingWarmRestarts(o, T_0=7, T_mult=3, eta_min=0.0), {"T_0": 7, "T_mult": 3, "eta_min": 0.0})
 cases["CosineAnnealingWarmRestarts_Tmult1"] = run(lambda o: S.CosineAnnealingWarmRestarts(o, T_0=37, T_mult=1, eta_min=0.005), {"T_0": 37, "T_mult": 1, "eta_min": 0.005})
-cases["CyclicLR_triangular"] = run(lambda o: S.CyclicLR(o, base_lr=0.01, max_lr=0.1, step_size_up=20, step_size_down=30, mode="triangular"), {"base_lr": 0.01, "max_lr": 0.1, "step_size_up": 20, "step_size_down": 30, "mode": "triangular"})
-cases["CyclicLR_triangular2"] = run(lambda o: S.CyclicLR(o, base_lr=0.005, max_lr=0.08, step_size_up=25, mode="triangular2"), {"base_lr": 0.005, "max_lr": 0.08, "step_size_up": 25, "mode": "triangular2"})
-cases["CyclicLR_exp_range"] = run(lambda o: S.CyclicLR(o, base_lr=0.001, max_lr=0.05, step_size_up=15, step_size_down=10, mode="exp_range", gamma=0.995), {"base_lr": 0.001, "max_lr": 0.05, "step_size_up": 15, "step_size_down": 10, "mode": "exp_range", "gamma": 0.995})
+cases["CyclicLR_triangular"] = run(lambda o: S.CyclicLR(o, base_lr=0.01, max_lr=0.1, step_size_up=20, step_size_down=30, mode="triangular", base_momentum=0.7, max_momentum=0.95), {"base_lr": 0.01, "max_lr": 0.1, "step_size_up": 20, "step_size_down": 30, "mode": "triangular", "base_momentum": 0.7, "max_momentum": 0.95}, momentum=True)
+cases["CyclicLR_triangular2"] = run(lambda o: S.CyclicLR(o, base_lr=0.005, max_lr=0.08, step_size_up=25, mode="triangular2"), {"base_lr": 0.005, "max_lr": 0.08, "step_size_up": 25, "mode": "triangular2"}, momentum=True)
+cases["CyclicLR_exp_range"] = run(lambda o: S.CyclicLR(o, base_lr=0.001, max_lr=0.05, step_size_up=15, step_size_down=10, mode="exp_range", gamma=0.995), {"base_lr": 0.001, "max_lr": 0.05, "step_size_up": 15, "step_size_down": 10, "mode": "exp_range", "gamma": 0.995}, momentum=True)
 for strategy in ["cos", "linear"]:
     for three in [False, True]:
         name = "OneCycleLR_%s%s" % (strategy, "_three_phase" if three else "")
         args = {"max_lr": 0.2, "total_steps": STEPS, "pct_start": 0.25, "anneal_strategy": strategy, "div_factor": 10.0, "final_div_factor": 100.0, "three_phase": three}
-        cases[name] = run(lambda o, a=args: S.OneCycleLR(o, **a), args)
-cases["OneCycleLR_defaults"] = run(lambda o: S.OneCycleLR(o, max_lr=0.1, total_steps=STEPS), {"max_lr": 0.1, "total_steps": STEPS})
+        args["base_momentum"] = 0.8
+        args["max_momentum"] = 0.9
+        cases[name] = run(lambda o, a=args: S.OneCycleLR(o, **a), args, momentum=True)
+cases["OneCycleLR_defaults"] = run(lambda o: S.OneCycleLR(o, max_lr=0.1, total_steps=STEPS), {"max_lr": 0.1, "total_steps": STEPS}, momentum=True)
+cases["OneCycleLR_adam"] = run(lambda o: S.OneCycleLR(o, max_lr=0.01, total_steps=STEPS, three_phase=True), {"max_lr": 0.01, "total_steps": STEPS, "three_phase": True, "optimizer": "Adam (betas[0] cycles)"}, momentum=True, adam=True)
 cases["SequentialLR_warmup_cosine"] = run(
     lambda o: S.SequentialLR(o, [S.LinearLR(o, start_factor=0.1, total_iters=20), S.CosineAnnealingLR(o, T_max=280, eta_min=1e-4)], milestones=[20]),
     {"schedulers": [["LinearLR", {"start_factor": 0.1, "total_iters": 20}], ["CosineAnnealingLR", {"T_max": 280, "eta_min": 1e-4}]], "milestones": [20]}, closed=False)

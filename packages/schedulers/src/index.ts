@@ -35,8 +35,22 @@ export {
   type CosineOptions,
   type CosineWithWarmRestartsOptions,
 } from "./cosine.js";
-export { cyclic, cyclicSchema, type CyclicOptions } from "./cyclic.js";
-export { oneCycle, oneCycleSchema, type OneCycleOptions } from "./one-cycle.js";
+export {
+  cyclic,
+  cyclicMomentum,
+  cyclicMomentumSchema,
+  cyclicSchema,
+  type CyclicMomentumOptions,
+  type CyclicOptions,
+} from "./cyclic.js";
+export {
+  oneCycle,
+  oneCycleMomentum,
+  oneCycleMomentumSchema,
+  oneCycleSchema,
+  type OneCycleMomentumOptions,
+  type OneCycleOptions,
+} from "./one-cycle.js";
 export {
   chained,
   chainedSchema,

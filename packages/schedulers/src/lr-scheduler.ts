@@ -1,8 +1,8 @@
 import * as z from "zod";
 import { describeValue, GradkitError } from "@gradkit/registry";
 import { checkStep, parseOptions, type Schedule } from "./schedule.js";
-import { buildSchedule, type ScheduleSpec } from "./spec.js";
-import { checkGroupCount, checkOptimizer, type OptimizerLike } from "./optimizer-like.js";
+import { buildSchedule, scheduleSpecSchema, type ScheduleSpec } from "./spec.js";
+import { checkGroupCount, checkOptimizer, type OptimizerLike, type ParamGroupLike } from "./optimizer-like.js";
 
 /** Builds the schedule of one parameter group from that group's initial lr. */
 export type GroupScheduleFactory = (initialLr: number, groupIndex: number) => Schedule;
@@ -10,6 +10,18 @@ export type GroupScheduleFactory = (initialLr: number, groupIndex: number) => Sc
 export const lrSchedulerSchema = z.strictObject({
   /** What one scheduler step is: an optimizer step ("step") or an epoch ("epoch"). */
   interval: z.enum(["step", "epoch"]).default("step"),
+  /**
+   * A momentum schedule stepped with the lr (PyTorch CyclicLR's and
+   * OneCycleLR's `cycle_momentum`), e.g. { name: "oneCycleMomentum", totalSteps }:
+   * a spec, or a factory (initialMomentum, groupIndex) => Schedule. It writes
+   * `group.momentum`, or `group.betas[0]` in groups that have betas (Adam).
+   */
+  momentum: z
+    .union([
+      z.custom<GroupScheduleFactory>((v) => typeof v === "function", "a factory (initialMomentum, groupIndex) => Schedule"),
+      scheduleSpecSchema,
+    ])
+    .optional(),
 });
 export type LRSchedulerOptions = z.input<typeof lrSchedulerSchema>;
 
@@ -39,26 +51,18 @@ export class LRScheduler {
   readonly interval: "step" | "epoch";
   readonly #build: (initialLr: number, groupIndex: number) => Schedule;
   #schedules: Schedule[];
+  readonly #momentum: Schedule[] | undefined;
   #step = 0;
 
   constructor(optimizer: OptimizerLike, schedule: ScheduleSpec | GroupScheduleFactory, options: LRSchedulerOptions = {}) {
     checkOptimizer("LRScheduler", optimizer);
     this.optimizer = optimizer;
-    this.interval = parseOptions("LRScheduler", lrSchedulerSchema, options).interval;
-    if (typeof schedule === "function") {
-      this.#build = (lr, i) => {
-        const built = schedule(lr, i);
-        if (typeof built !== "function") {
-          throw new GradkitError(
-            "SCHEDULER_NOT_A_SCHEDULE",
-            `LRScheduler: the factory must return a schedule (step) => lr for group ${i}, received ${describeValue(built)}. To share one schedule, pass () => schedule.`,
-            { group: i, received: built },
-          );
-        }
-        return built;
-      };
-    } else {
-      this.#build = (lr) => buildSchedule(schedule, { initialLr: lr });
+    const parsed = parseOptions("LRScheduler", lrSchedulerSchema, options);
+    this.interval = parsed.interval;
+    this.#build = builder(schedule, true);
+    if (parsed.momentum !== undefined) {
+      const build = builder(parsed.momentum as ScheduleSpec | GroupScheduleFactory, false);
+      this.#momentum = optimizer.paramGroups.map((g, i) => build(readMomentum(g, i), i));
     }
     for (const group of optimizer.paramGroups) {
       if (typeof group.initialLr !== "number") group.initialLr = group.lr;
@@ -149,6 +153,53 @@ export class LRScheduler {
       }
       return lr;
     });
-    this.optimizer.paramGroups.forEach((g, i) => (g.lr = lrs[i]));
+    const momenta = this.#momentum?.map((s, i) => {
+      const m = s(t);
+      if (typeof m !== "number" || !Number.isFinite(m) || m < 0) {
+        throw new GradkitError(
+          "SCHEDULER_BAD_VALUE",
+          `LRScheduler: the momentum schedule of group ${i} gave ${describeValue(m)} at step ${t}; expected a finite number >= 0.`,
+          { group: i, step: t, received: m },
+        );
+      }
+      return m;
+    });
+    this.optimizer.paramGroups.forEach((g, i) => {
+      g.lr = lrs[i];
+      if (momenta !== undefined) writeMomentum(g, momenta[i]);
+    });
   }
+}
+
+function builder(schedule: ScheduleSpec | GroupScheduleFactory, isLr: boolean): (value: number, i: number) => Schedule {
+  if (typeof schedule !== "function") {
+    return (value) => buildSchedule(schedule, isLr ? { initialLr: value } : {});
+  }
+  return (value, i) => {
+    const built = schedule(value, i);
+    if (typeof built !== "function") {
+      throw new GradkitError(
+        "SCHEDULER_NOT_A_SCHEDULE",
+        `LRScheduler: the ${isLr ? "" : "momentum "}factory must return a schedule (step) => value for group ${i}, received ${describeValue(built)}. To share one schedule, pass () => schedule.`,
+        { group: i, received: built },
+      );
+    }
+    return built;
+  };
+}
+
+/** The group's momentum: `momentum` (SGD, RMSprop) or `betas[0]` (Adam), as PyTorch's OneCycleLR reads it. */
+function readMomentum(group: ParamGroupLike, i: number): number {
+  if (typeof group.momentum === "number") return group.momentum;
+  if (Array.isArray(group.betas) && typeof group.betas[0] === "number") return group.betas[0];
+  throw new GradkitError(
+    "SCHEDULER_NO_MOMENTUM",
+    `LRScheduler: a momentum schedule needs paramGroups[${i}] to have a numeric momentum or betas, received momentum ${describeValue(group.momentum)} and betas ${describeValue(group.betas)}.`,
+    { group: i },
+  );
+}
+
+function writeMomentum(group: ParamGroupLike, value: number): void {
+  if (typeof group.momentum === "number") group.momentum = value;
+  else group.betas = [value, ...(group.betas as number[]).slice(1)];
 }

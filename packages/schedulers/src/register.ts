@@ -8,8 +8,8 @@ import { registry, type Registry } from "@gradkit/registry";
 import { chained, linearWarmup, linearWarmupSchema, sequential } from "./compose.js";
 import { constant, constantSchema } from "./constant.js";
 import { cosine, cosineSchema, cosineWithWarmRestarts, cosineWithWarmRestartsSchema } from "./cosine.js";
-import { cyclic, cyclicSchema } from "./cyclic.js";
-import { oneCycle, oneCycleSchema } from "./one-cycle.js";
+import { cyclic, cyclicMomentum, cyclicMomentumSchema, cyclicSchema } from "./cyclic.js";
+import { oneCycle, oneCycleMomentum, oneCycleMomentumSchema, oneCycleSchema } from "./one-cycle.js";
 import { reduceOnPlateau, reduceOnPlateauSchema } from "./plateau.js";
 import {
   inverseSqrt,
@@ -68,6 +68,8 @@ export function registerSchedulers(target: Registry = registry): void {
   add("cosineWithWarmRestarts", cosineWithWarmRestarts, cosineWithWarmRestartsSchema, "SGDR: cosine periods T0·Tmult^i with restarts (PyTorch CosineAnnealingWarmRestarts)");
   add("cyclic", cyclic, cyclicSchema, "triangular / triangular2 / exp_range cycles (PyTorch CyclicLR)");
   add("oneCycle", oneCycle, oneCycleSchema, "1cycle policy, cos or linear, two or three phases (PyTorch OneCycleLR)");
+  add("cyclicMomentum", cyclicMomentum, cyclicMomentumSchema, "momentum cycled against cyclic's lr (PyTorch CyclicLR's cycle_momentum)", ["momentum"]);
+  add("oneCycleMomentum", oneCycleMomentum, oneCycleMomentumSchema, "momentum cycled against oneCycle's lr (PyTorch OneCycleLR's cycle_momentum)", ["momentum"]);
   add(
     "linearWarmup",
     (o: z.output<typeof linearWarmupSpecSchema>) => {

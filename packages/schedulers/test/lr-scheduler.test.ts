@@ -86,10 +86,23 @@ describe("LRScheduler", () => {
     }
   });
 
+  it("a momentum schedule writes momentum, or betas[0] keeping betas[1]; a group with neither is refused", () => {
+    const sgd = fakeOptimizer([0.1]);
+    new LRScheduler(sgd, { name: "oneCycle", maxLr: 1, totalSteps: 10 }, { momentum: { name: "oneCycleMomentum", totalSteps: 10 } });
+    expect(sgd.paramGroups[0].momentum).toBe(0.95); // PyTorch's max_momentum at step 0
+    const adam = { paramGroups: [{ lr: 0.1, betas: [0.9, 0.999] }] };
+    const s = new LRScheduler(adam, "constant", { momentum: (m) => exponentialDecay({ initialLr: m, gamma: 0.5 }) });
+    s.step();
+    expect(adam.paramGroups[0].betas).toEqual([0.45, 0.999]);
+    expect(() => new LRScheduler({ paramGroups: [{ lr: 0.1 }] }, "constant", { momentum: "oneCycleMomentum" as never })).toThrow(
+      /needs paramGroups\[0\] to have a numeric momentum or betas, received momentum undefined and betas undefined/,
+    );
+  });
+
   it("rejects what cannot work, naming the thing, the expected and the received value", () => {
     expect(() => new LRScheduler({ paramGroups: [] }, "constant")).toThrow(/non-empty paramGroups array/);
     expect(() => new LRScheduler({ paramGroups: [{ lr: Number.NaN }] }, "constant")).toThrow(/paramGroups\[0\]\.lr must be a finite number, received NaN/);
-    expect(() => new LRScheduler(fakeOptimizer([0.1]), (() => 0.1) as never)).toThrow(/must return a schedule \(step\) => lr for group 0, received 0.1/);
+    expect(() => new LRScheduler(fakeOptimizer([0.1]), (() => 0.1) as never)).toThrow(/must return a schedule \(step\) => value for group 0, received 0.1/);
     expect(() => new LRScheduler(fakeOptimizer([0.1]), () => () => -1)).toThrow(/group 0 gave lr -1 at step 0; expected a finite number >= 0/);
     expect(() => new LRScheduler(fakeOptimizer([0.1]), { name: "cosin", T: 3 })).toThrow(/Did you mean 'cosine'/);
     expect(() => new LRScheduler(fakeOptimizer([0.1]), "constant", { interval: "batch" as "step" })).toThrow(/interval/);

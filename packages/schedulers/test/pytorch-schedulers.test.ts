@@ -13,13 +13,28 @@ import { describe, expect, it } from "vitest";
 import { buildSchedule, LRScheduler, type ScheduleSpec } from "../src/index.js";
 import { expectClose, fakeOptimizer, readFixture } from "./helpers.js";
 
+/** Groups shaped like Adam's: momentum lives in betas[0]. */
+const adamLike = (lrs: number[]) => ({ paramGroups: lrs.map((lr) => ({ lr, betas: [0.9, 0.999] })) });
+
 interface Case {
   args: Record<string, unknown>;
   lrs: number[][];
   closedForm?: number[][];
+  /** momentum (SGD) or betas[0] (Adam) of each group, for the schedulers that cycle it */
+  momentum?: number[][];
 }
 const fixture = readFixture<{ torch: string; steps: number; baseLrs: number[]; cases: Record<string, Case> }>("pytorch-schedulers.json");
 const REL = 1e-12;
+
+const oneCycleMomentum = (annealStrategy: string, threePhase: boolean): ScheduleSpec => ({
+  name: "oneCycleMomentum",
+  baseMomentum: 0.8,
+  maxMomentum: 0.9,
+  totalSteps: 300,
+  pctStart: 0.25,
+  annealStrategy,
+  threePhase,
+});
 
 const oneCycle = (annealStrategy: string, threePhase: boolean): ScheduleSpec => ({
   name: "oneCycle",
@@ -53,6 +68,7 @@ const specs: Record<string, ScheduleSpec> = {
   OneCycleLR_linear: oneCycle("linear", false),
   OneCycleLR_linear_three_phase: oneCycle("linear", true),
   OneCycleLR_defaults: { name: "oneCycle", maxLr: 0.1, totalSteps: 300 },
+  OneCycleLR_adam: { name: "oneCycle", maxLr: 0.01, totalSteps: 300, threePhase: true },
   SequentialLR_warmup_cosine: {
     name: "linearWarmup",
     warmupSteps: 20,
@@ -73,16 +89,36 @@ const specs: Record<string, ScheduleSpec> = {
   LambdaLR_inverse_time: { name: "inverseTime", decayRate: 0.05 },
 };
 
+/** The momentum schedule PyTorch's cycle_momentum amounts to, for the cases that record it. */
+const momentumSpecs: Record<string, ScheduleSpec> = {
+  CyclicLR_triangular: { name: "cyclicMomentum", baseMomentum: 0.7, maxMomentum: 0.95, stepSizeUp: 20, stepSizeDown: 30 },
+  CyclicLR_triangular2: { name: "cyclicMomentum", stepSizeUp: 25, mode: "triangular2" },
+  CyclicLR_exp_range: { name: "cyclicMomentum", stepSizeUp: 15, stepSizeDown: 10, mode: "exp_range", gamma: 0.995 },
+  OneCycleLR_cos: oneCycleMomentum("cos", false),
+  OneCycleLR_cos_three_phase: oneCycleMomentum("cos", true),
+  OneCycleLR_linear: oneCycleMomentum("linear", false),
+  OneCycleLR_linear_three_phase: oneCycleMomentum("linear", true),
+  OneCycleLR_defaults: { name: "oneCycleMomentum", totalSteps: 300 },
+  OneCycleLR_adam: { name: "oneCycleMomentum", totalSteps: 300, threePhase: true },
+};
+
 describe(`PyTorch ${fixture.torch} schedulers, ${fixture.steps} steps`, () => {
   it("has a gradkit spec for every fixture case", () => {
     expect(Object.keys(specs).sort()).toEqual(Object.keys(fixture.cases).sort());
+    const withMomentum = Object.entries(fixture.cases).filter(([, c]) => c.momentum !== undefined);
+    expect(Object.keys(momentumSpecs).sort()).toEqual(withMomentum.map(([name]) => name).sort());
   });
 
   for (const [name, c] of Object.entries(fixture.cases)) {
     it(`${name} ${JSON.stringify(c.args)}`, () => {
-      const opt = fakeOptimizer(fixture.baseLrs);
-      const scheduler = new LRScheduler(opt, specs[name]);
+      const opt = name.endsWith("_adam") ? adamLike(fixture.baseLrs) : fakeOptimizer(fixture.baseLrs);
+      const momentum = momentumSpecs[name];
+      const scheduler = new LRScheduler(opt, specs[name], momentum === undefined ? {} : { momentum });
       for (let t = 0; t < fixture.steps; t++) {
+        c.momentum?.[t].forEach((expected, g) => {
+          const group = opt.paramGroups[g] as { momentum?: number; betas?: number[] };
+          expectClose(group.momentum ?? group.betas![0], expected, REL, `${name} momentum, group ${g} step ${t}`);
+        });
         c.lrs[t].forEach((expected, g) => expectClose(opt.paramGroups[g].lr, expected, REL, `${name} group ${g} step ${t}`));
         if (c.closedForm !== undefined) {
           c.closedForm[t].forEach((expected, g) => expectClose(opt.paramGroups[g].lr, expected, REL, `${name} closed form, group ${g} step ${t}`));
