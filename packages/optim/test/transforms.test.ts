@@ -44,9 +44,30 @@ describe("transforms reproduce PyTorch's optimizers", () => {
     }
   });
 
-  it("scaleByVelocity (CS231n, look-ahead-free Nesterov) = PyTorch's Nesterov SGD at constant lr", () => {
+  it("scaleByVelocity / scaleByMomentum({ formulation: 'cs231n' }) (v = ρv − αg, look-ahead-free Nesterov) = PyTorch's SGD at constant lr", () => {
     const name = "sgd_nesterov";
     matchTrajectory(name, fixture.settings[name], (p) => fromTransform(scaleByVelocity({ momentum: 0.8, nesterov: true }), { params: p, lr: lr(name) }), RTOL, ATOL);
+    matchTrajectory(
+      "sgd_dampening",
+      fixture.settings.sgd_dampening,
+      (p) => fromTransform(scaleByMomentum({ momentum: 0.9, dampening: 0.3, formulation: "cs231n" }), { params: p, lr: 0.01 }),
+      RTOL,
+      ATOL,
+    );
+  });
+
+  it("transform state survives a tf.tidy around step, and each group keeps its own state and lr", () => {
+    const a = tf.variable(tf.tensor1d([1]));
+    const b = tf.variable(tf.tensor1d([1]));
+    const opt = fromTransform(chain(scaleByMomentum({ momentum: 0.5 }), scaleByLearningRate()), {
+      params: [{ params: { a } }, { params: { b }, lr: 0.5 }],
+      lr: 0.1,
+    });
+    for (let i = 0; i < 3; i++) tf.tidy(() => opt.step({ a: tf.ones([1]), b: tf.ones([1]) }));
+    // Traces 1, 1.5, 1.75 (sum 4.25): a = 1 − 0.1·4.25, b = 1 − 0.5·4.25.
+    expect(a.dataSync()[0]).toBeCloseTo(1 - 0.425, 6);
+    expect(b.dataSync()[0]).toBeCloseTo(1 - 2.125, 6);
+    opt.dispose();
   });
 
   it("addDecayedWeights before scaleByAdam = Adam's L2 weight decay; after it = AdamW", () => {

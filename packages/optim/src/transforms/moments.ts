@@ -11,8 +11,12 @@ export interface MomentumOptions {
   momentum: number;
   /** τ: the new gradient enters with weight (1 − τ) after the first step. Default 0. */
   dampening?: number;
-  /** Nesterov: output g + μv instead of v. Default false. */
+  /** Nesterov: output g + μv (PyTorch) or v + ρ(v − v_prev) (CS231n, look-ahead-free). Default false. */
   nesterov?: boolean;
+  /** `"pytorch"` (default): the trace, to be scaled by −lr. `"cs231n"`: `scaleByVelocity`, lr inside. */
+  formulation?: "pytorch" | "cs231n";
+  /** For `"cs231n"`: the learning rate inside the velocity (default: the group's lr at each step). */
+  lr?: number;
 }
 
 /**
@@ -24,7 +28,8 @@ export interface MomentumOptions {
  * trace); `scaleByVelocity` keeps α inside the velocity instead.
  */
 export function scaleByMomentum(options: MomentumOptions): GradientTransformation<TraceState> {
-  const { momentum, dampening = 0, nesterov = false } = options;
+  const { momentum, dampening = 0, nesterov = false, formulation = "pytorch" } = options;
+  if (formulation === "cs231n") return scaleByVelocity({ momentum, dampening, nesterov, ...(options.lr === undefined ? {} : { lr: options.lr }) });
   return {
     init: (params) => ({ trace: mapUpdates(params, (p) => tf.zerosLike(p)), count: mapCount(params) }),
     update(updates, state) {
@@ -46,18 +51,21 @@ export interface VelocityOptions {
   momentum: number;
   /** The learning rate inside the velocity; left out, the group's lr at each step. */
   lr?: number;
+  /** τ: after the first step the gradient enters as −α(1 − τ)g, as in PyTorch's buffer. Default 0. */
+  dampening?: number;
   /** The look-ahead-free Nesterov step v + ρ(v − v_prev). Default false. */
   nesterov?: boolean;
 }
 
 /**
  * Momentum in the CS231n formulation, the learning rate inside the velocity:
- *   v_prev ← v;  v ← ρv − αu;  output v, or v + ρ(v − v_prev) (Nesterov, look-ahead-free).
+ *   v_prev ← v;  v ← ρv − α(1 − τ)u (τ from the second step on);
+ *   output v, or v + ρ(v − v_prev) (Nesterov, look-ahead-free).
  * The output is the step itself (it is already negative): end the chain here,
  * without `scaleByLearningRate`.
  */
 export function scaleByVelocity(options: VelocityOptions): GradientTransformation<TraceState> {
-  const { momentum, nesterov = false } = options;
+  const { momentum, dampening = 0, nesterov = false } = options;
   return {
     init: (params) => ({ trace: mapUpdates(params, (p) => tf.zerosLike(p)), count: mapCount(params) }),
     update(updates, state, _params, context) {
@@ -66,7 +74,8 @@ export function scaleByVelocity(options: VelocityOptions): GradientTransformatio
       const count: Record<string, number> = {};
       const out = mapUpdates(updates, (u, name) => {
         const prev = state.trace[name];
-        const v = tf.sub(tf.mul(prev, momentum), tf.mul(u, lr));
+        const first = (state.count[name] ?? 0) === 0;
+        const v = tf.sub(tf.mul(prev, momentum), tf.mul(u, first ? lr : lr * (1 - dampening)));
         trace[name] = v;
         count[name] = (state.count[name] ?? 0) + 1;
         return nesterov ? tf.add(v, tf.mul(tf.sub(v, prev), momentum)) : v;
