@@ -40,6 +40,13 @@ describe("armijoBacktracking", () => {
     expect(r).toMatchObject({ t: 1, f: 0, evaluations: 1, satisfied: true });
   });
 
+  it("reports satisfied: false (and the last trial) when maxEvaluations runs out", () => {
+    const { start, phi } = rosenbrockLine();
+    // t₀ = 1 along −∇f (‖∇f‖ ≈ 10³) overshoots by far: one evaluation cannot satisfy the condition.
+    const r = armijoBacktracking(phi, start, { t0: 1, maxEvaluations: 1 });
+    expect(r).toMatchObject({ t: 1, evaluations: 1, satisfied: false });
+  });
+
   it("names the bad option and the non-descent direction", () => {
     const { start, phi } = rosenbrockLine();
     expect(() => armijoBacktracking(phi, start, { rho: 1.5 })).toThrow(/rho must be a number in \(0, 1\), received 1.5/);
@@ -66,6 +73,14 @@ describe("strongWolfe", () => {
       expect(r.f).toBeLessThanOrEqual(start.f + 1e-4 * r.t * gtd);
       expect(Math.abs(dot(r.g, start.d))).toBeLessThanOrEqual(0.5 * Math.abs(gtd));
     }
+  });
+
+  it("returns the lowest point found with satisfied: false when its iterations run out", () => {
+    const { start, phi } = rosenbrockLine();
+    const r = strongWolfe(phi, start, { t0: 1, c2: 0.01, maxIterations: 2 });
+    expect(r.satisfied).toBe(false);
+    expect(r.evaluations).toBe(3);
+    expect(r.f).toBeLessThanOrEqual(start.f);
   });
 
   it("rejects c₂ ≤ c₁", () => {

@@ -153,6 +153,8 @@ describe("LBFGS as an optimizer", () => {
     expect(() => new LBFGS([{ params: { x } }, { params: { y } }])).toThrow(/expected one parameter group .*received 2/);
     expect(() => new LBFGS({ x }, { lineSearchFn: "wolfe" as "strong_wolfe" })).toThrow(expect.objectContaining({ code: "REGISTRY_BAD_OPTION" }));
     expect(() => new LBFGS({ x }, { historySize: 0 })).toThrow(/historySize/);
+    expect(() => opt.step(() => 3 as never)).toThrow(/the closure must return \{ loss, grads \}, received 3/);
+    expect(() => opt.step(() => ({ loss: 1, grads: { z: tf.tensor1d([1]) } }))).toThrow(/gradient 'z' names no parameter/);
     tf.dispose([x, y]);
   });
 
