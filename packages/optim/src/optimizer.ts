@@ -378,13 +378,18 @@ export abstract class Optimizer {
         throw new OptimizerError("OPTIM_BAD_STATE", `${where}: group ${i} holds parameters ${describeValue(names)}, the state names ${describeValue(saved.params)}.`, { group: i });
       }
     });
-    for (const name of Object.keys(dict.state)) {
-      if (this.findParam(name) === undefined) throw new OptimizerError("OPTIM_BAD_STATE", `${where}: state for '${name}', which names no parameter.`, { name });
+    for (const [name, s] of Object.entries(dict.state)) {
+      const param = this.findParam(name);
+      if (param === undefined) throw new OptimizerError("OPTIM_BAD_STATE", `${where}: state for '${name}', which names no parameter.`, { name });
+      this.checkSavedState(name, param, s, where);
     }
-    dict.paramGroups.forEach((saved, i) => {
+    const restoredGroups = dict.paramGroups.map((saved, i) => {
       const { params: _names, ...hypers } = saved;
-      Object.assign(this.paramGroups[i], structuredClone(hypers));
+      const group = { ...this.paramGroups[i], ...structuredClone(hypers) } as ParamGroup;
+      this.validateGroup(group, `${where} param group ${i}`);
+      return group;
     });
+    restoredGroups.forEach((group, i) => Object.assign(this.paramGroups[i], group));
     for (const name of [...this.state.keys()]) this.replaceState(name, {});
     this.state.clear();
     for (const [name, s] of Object.entries(dict.state)) {
@@ -394,6 +399,30 @@ export abstract class Optimizer {
     }
     this.loadGlobalState(dict.global);
     this.stepCount = dict.stepCount;
+  }
+
+  /**
+   * Checks one parameter's saved state before it is loaded: by default every
+   * saved tensor must have the parameter's shape (true of every built-in
+   * first-order method). Override for state of other shapes.
+   */
+  protected checkSavedState(name: string, param: tf.Variable, saved: Record<string, SavedTensor | number>, where: string): void {
+    for (const [key, value] of Object.entries(saved)) {
+      if (isSavedTensor(value) && !tf.util.arraysEqual(value.shape, param.shape)) {
+        throw new OptimizerError(
+          "OPTIM_BAD_STATE",
+          `${where}: state '${name}.${key}' has shape [${value.shape.join(", ")}], expected the parameter's shape [${param.shape.join(", ")}].`,
+          { name, key, expected: param.shape, received: value.shape },
+        );
+      }
+      if (isSavedTensor(value) && value.values.length !== tf.util.sizeFromShape(value.shape)) {
+        throw new OptimizerError(
+          "OPTIM_BAD_STATE",
+          `${where}: state '${name}.${key}' holds ${value.values.length} values, expected ${tf.util.sizeFromShape(value.shape)} for shape [${value.shape.join(", ")}].`,
+          { name, key },
+        );
+      }
+    }
   }
 
   /** Frees every state tensor (the parameters are the caller's). */

@@ -67,6 +67,26 @@ describe("stateDict / loadStateDict", () => {
   });
 });
 
+describe("loadStateDict rejects state that does not fit", () => {
+  it("names the tensor, the expected and the received shape; and checks loaded hyperparameters", () => {
+    const p = problemParams();
+    const a = new Adam(p, { lr: 0.01 });
+    run(a, p, 1);
+    const dict = JSON.parse(JSON.stringify(a.stateDict()));
+    dict.state.x.expAvg.shape = [3];
+    dict.state.x.expAvg.values = [0, 0, 0];
+    const b = new Adam(p);
+    expect(() => b.loadStateDict(dict)).toThrow(/state 'x\.expAvg' has shape \[3\], expected the parameter's shape \[2\]/);
+    const bad = JSON.parse(JSON.stringify(a.stateDict()));
+    bad.paramGroups[0].betas = [0.9, 2];
+    expect(() => b.loadStateDict(bad)).toThrow(/betas\.1/);
+    // Nothing was half-loaded.
+    expect(b.state.size).toBe(0);
+    expect(b.paramGroups[0].betas).toEqual([0.9, 0.999]);
+    a.dispose();
+  });
+});
+
 describe("parameter groups", () => {
   it("each group steps with its own hyperparameters, defaults fill the rest (PyTorch per-group overrides)", () => {
     const a = tf.variable(tf.tensor1d([1, 2]));
