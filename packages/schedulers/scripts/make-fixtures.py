@@ -90,6 +90,10 @@ cases["SequentialLR_three"] = run(
 cases["ChainedScheduler"] = run(
     lambda o: S.ChainedScheduler([S.ConstantLR(o, factor=0.2, total_iters=15), S.ExponentialLR(o, gamma=0.99), S.StepLR(o, step_size=60, gamma=0.5)]),
     {"schedulers": [["ConstantLR", {"factor": 0.2, "total_iters": 15}], ["ExponentialLR", {"gamma": 0.99}], ["StepLR", {"step_size": 60, "gamma": 0.5}]]}, closed=False)
+# Cosine's recursion is a ratio of cosines (multiplicative) only when eta_min = 0.
+cases["ChainedScheduler_cosine"] = run(
+    lambda o: S.ChainedScheduler([S.CosineAnnealingLR(o, T_max=400, eta_min=0.0), S.ExponentialLR(o, gamma=0.995)]),
+    {"schedulers": [["CosineAnnealingLR", {"T_max": 400, "eta_min": 0.0}], ["ExponentialLR", {"gamma": 0.995}]]}, closed=False)
 W = 25
 cases["LambdaLR_inverse_sqrt"] = run(lambda o: S.LambdaLR(o, lambda t: math.sqrt(W / max(t, W))), {"lambda": "sqrt(w / max(t, w))", "w": W})
 cases["LambdaLR_noam"] = run(lambda o: S.LambdaLR(o, lambda t: t / W if t < W else math.sqrt(W / t)), {"lambda": "t / w if t < w else sqrt(w / t)", "w": W})

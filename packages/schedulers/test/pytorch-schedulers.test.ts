@@ -84,6 +84,7 @@ const specs: Record<string, ScheduleSpec> = {
     name: "chained",
     schedules: [{ name: "constant", factor: 0.2, T: 15 }, { name: "exponential", gamma: 0.99 }, { name: "step", stepSize: 60, gamma: 0.5 }],
   },
+  ChainedScheduler_cosine: { name: "chained", schedules: [{ name: "cosine", T: 400 }, { name: "exponential", gamma: 0.995 }] },
   LambdaLR_inverse_sqrt: { name: "inverseSqrt", warmupSteps: 25 },
   LambdaLR_noam: { name: "linearWarmup", warmupSteps: 25, shift: false, schedule: { name: "inverseSqrt", warmupSteps: 25 } },
   LambdaLR_inverse_time: { name: "inverseTime", decayRate: 0.05 },
