@@ -1,4 +1,4 @@
-import { tidy, type Tensor, type Variable } from "@tensorflow/tfjs-core";
+import { cast, tidy, type Tensor, type Variable } from "@tensorflow/tfjs-core";
 import { describeValue } from "@gradkit/registry";
 import { formatShape } from "@gradkit/tensor";
 import { InitError } from "./errors.js";
@@ -116,7 +116,7 @@ export function initFromCheckpoint(module: ModuleLike, stateDict: Record<string,
     pairs.push([key, v, t]);
   }
   tidy(() => {
-    for (const [, v, t] of pairs) v.assign(t);
+    for (const [, v, t] of pairs) v.assign(t.dtype === v.dtype ? t : cast(t, v.dtype));
   });
   const frozen: string[] = [];
   if (freeze) {
