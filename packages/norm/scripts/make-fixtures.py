@@ -126,6 +126,13 @@ for label, momentum in [("momentum_0.1", 0.1), ("momentum_none", None)]:
             "eval_y": L(ye),
         }
 
+# BatchNorm1d on [N, C, L] (gradkit [N, L, C]): statistics over N and L.
+bn1l = torch.nn.BatchNorm1d(3)
+affine_init(bn1l)
+cases["batchnorm1d_ncl"] = run(bn1l, torch.randn(4, 3, 5) * 2 - 1, ["weight", "bias"])
+cases["batchnorm1d_ncl"]["running_mean"] = L(bn1l.running_mean)
+cases["batchnorm1d_ncl"]["running_var"] = L(bn1l.running_var)
+
 with open(os.path.join(OUT, "norm.json"), "w") as f:
     json.dump({"meta": {"torch": torch.__version__, "script": "packages/norm/scripts/make-fixtures.py", "dtype": "float64"}, "cases": cases}, f)
 print("wrote", OUT)

@@ -30,6 +30,7 @@ describe("BatchNorm vs torch.nn.BatchNorm1d/2d (fixtures/norm.json; tolerance 1e
   it.each([
     ["batchnorm1d", () => new BatchNorm1d(3)],
     ["batchnorm2d", () => new BatchNorm2d(4)],
+    ["batchnorm1d_ncl", () => new BatchNorm1d(3)], // [N, L, C] here, [N, C, L] in PyTorch
   ] as const)("%s: training forward, gradients of x, γ, β, and the running statistics after one step", (key, make) => {
     const c = fixture.cases[key];
     const bn = make();
