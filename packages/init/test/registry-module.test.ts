@@ -3,7 +3,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { list, resolve } from "@gradkit/registry";
 import { countLive, createRng } from "@gradkit/tensor";
-import { initFromCheckpoint, initWeights, kaimingNormal, type Initializer, type ModuleLike } from "@gradkit/init";
+import { initFromCheckpoint, initWeights, kaimingNormal, seedInit, type Initializer, type ModuleLike } from "@gradkit/init";
 
 beforeAll(async () => {
   await tf.setBackend("cpu");
@@ -42,6 +42,28 @@ describe("registry (kind 'initializer')", () => {
     const d = (resolve("initializer", "positive_bias") as Initializer)([3]);
     expect(Array.from(d.dataSync())).toEqual([0.01, 0.01, 0.01].map(Math.fround));
     tf.dispose([a, b, c, d]);
+  });
+
+  it("every entry builds a float32 tensor of the asked shape with its defaults (constant needs a value)", () => {
+    for (const { name } of list("initializer")) {
+      const init = resolve("initializer", name === "constant" ? { name, value: 2 } : name) as Initializer;
+      const t = init([6, 5], createRng(1));
+      expect([name, t.shape, t.dtype]).toEqual([name, [6, 5], "float32"]);
+      expect(Array.from(t.dataSync()).every(Number.isFinite)).toBe(true);
+      t.dispose();
+    }
+  });
+
+  it("without rng: the default init stream, reseeded by seedInit", () => {
+    seedInit(7);
+    const a = kaimingNormal([3, 3]);
+    const b = kaimingNormal([3, 3]);
+    seedInit(7);
+    const c = kaimingNormal([3, 3]);
+    expect(c.arraySync()).toEqual(a.arraySync());
+    expect(b.arraySync()).not.toEqual(a.arraySync());
+    expect(a.arraySync()).toEqual(kaimingNormal([3, 3], { rng: createRng(7) }).arraySync());
+    tf.dispose([a, b, c]);
   });
 
   it("bad options fail before any tensor is made, naming the field", () => {
