@@ -2,6 +2,7 @@ import "@tensorflow/tfjs-backend-cpu";
 import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { list, resolve } from "@gradkit/registry";
+import { countLive } from "@gradkit/tensor";
 import { Adadelta, Adagrad, Adam, AdamW, RMSprop, SGD, type Optimizer, type OptimizerFactory, type ParamsInput } from "../src/index.js";
 import { problemGrads, problemParams } from "./problem.js";
 
@@ -138,6 +139,44 @@ describe("gradient clipping as options", () => {
     expect(byNorm.lastGradNorm).toBeCloseTo(5, 6);
     expect(c.dataSync()[0]).toBeCloseTo(-0.6, 6);
     expect(d.dataSync()[0]).toBeCloseTo(-0.8, 6);
+  });
+});
+
+describe("maximize and leaks", () => {
+  it("maximize: true steps exactly as minimizing with the negated gradient (PyTorch's maximize)", () => {
+    for (const make of [
+      (p: ParamsInput, m: boolean) => new Adam(p, { lr: 0.05, amsgrad: true, maximize: m }),
+      (p: ParamsInput, m: boolean) => new SGD(p, { lr: 0.01, momentum: 0.9, maximize: m }),
+      (p: ParamsInput, m: boolean) => new RMSprop(p, { lr: 0.01, centered: true, maximize: m }),
+    ]) {
+      const up = tf.variable(tf.tensor1d([1, -2]));
+      const down = tf.variable(tf.tensor1d([1, -2]));
+      const a = make({ w: up }, true);
+      const b = make({ w: down }, false);
+      for (let i = 0; i < 5; i++) {
+        tf.tidy(() => a.step({ w: tf.sin(up) }));
+        tf.tidy(() => b.step({ w: tf.neg(tf.sin(down)) }));
+      }
+      expect(Array.from(up.dataSync())).toEqual(Array.from(down.dataSync()));
+      a.dispose();
+      b.dispose();
+    }
+  });
+
+  it("a step with clipping by value and by norm, or through a closure, leaves no tensor behind", () => {
+    const p = problemParams();
+    const opt = new AdamW(p, { lr: 0.01, clipValue: 2, clipGlobalNorm: 1 });
+    run(opt, p, 2);
+    const live = countLive();
+    run(opt, p, 3);
+    for (let i = 0; i < 3; i++) {
+      opt.step(() => {
+        const grads = problemGrads(p.x, p.y);
+        return { loss: tf.scalar(0), grads };
+      });
+    }
+    expect(countLive()).toBe(live);
+    opt.dispose();
   });
 });
 
