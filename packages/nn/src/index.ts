@@ -5,7 +5,7 @@ export { NnError, ModuleShapeError, StateDictError } from "./errors.js";
 export { defaultRng, manualSeed, rngFrom, withRng, type RngOptions } from "./rng.js";
 export { buildModule, MODULE_KINDS, type ModuleSpec, type BuildOptions } from "./build.js";
 export { Module, type InputSpec, type LoadReport, type ParamSelector } from "./module.js";
-export { defaultUniform } from "./default-init.js";
+export { defaultWeight, defaultBias } from "./default-init.js";
 
 export { Linear, Identity, Flatten, type LinearOptions } from "./layers/basic.js";
 export { Sequential } from "./layers/sequential.js";

@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadSafetensors, saveSafetensors } from "@gradkit/tensor";
-import { Conv2d, Flatten, Linear, Maxout, PReLU, Sequential, manualSeed } from "../src/index.js";
+import { Conv2d, ConvTranspose2d, Flatten, Linear, Maxout, PReLU, Sequential, manualSeed } from "../src/index.js";
 
 beforeAll(async () => {
   await tf.setBackend("cpu");
@@ -56,5 +56,16 @@ describe("state", () => {
     expect(Math.abs(variance - bound ** 2 / 3)).toBeLessThan(5 * (bound ** 2 * Math.sqrt(4 / 45 / w.length)));
     a.dispose();
     b.dispose();
+  });
+
+  it("ConvTranspose2d's default bound uses PyTorch's fan_in out·kh·kw, Linear's in", () => {
+    const t = new ConvTranspose2d(64, 2, 3, { seed: 0 }); // bound 1/√(2·9) ≈ 0.236, not 1/√(64·9) ≈ 0.042
+    const w = Array.from(t.weight.dataSync());
+    expect(Math.max(...w.map(Math.abs))).toBeLessThanOrEqual(1 / Math.sqrt(18));
+    expect(Math.max(...w.map(Math.abs))).toBeGreaterThan(0.2);
+    const l = new Linear(100, 2, { seed: 0 });
+    expect(Math.max(...Array.from(l.bias!.dataSync()).map(Math.abs))).toBeLessThanOrEqual(0.1);
+    t.dispose();
+    l.dispose();
   });
 });

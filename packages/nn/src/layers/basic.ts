@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import type { Tensor, Variable } from "@tensorflow/tfjs-core";
 import { Module, type InputSpec } from "../module.js";
 import { rngFrom, type RngOptions } from "../rng.js";
-import { defaultUniform } from "../default-init.js";
+import { defaultBias, defaultWeight } from "../default-init.js";
 import { checkPositiveInt } from "./options.js";
 
 export interface LinearOptions extends RngOptions {
@@ -28,8 +28,9 @@ export class Linear extends Module {
     checkPositiveInt("Linear", "inFeatures", inFeatures);
     checkPositiveInt("Linear", "outFeatures", outFeatures);
     const rng = rngFrom(options);
-    this.weight = this.registerParameter("weight", defaultUniform(rng, [inFeatures, outFeatures], inFeatures));
-    this.bias = options.bias === false ? undefined : this.registerParameter("bias", defaultUniform(rng, [outFeatures], inFeatures));
+    const wShape = [inFeatures, outFeatures];
+    this.weight = this.registerParameter("weight", defaultWeight(rng, wShape));
+    this.bias = options.bias === false ? undefined : this.registerParameter("bias", defaultBias(rng, outFeatures, wShape));
   }
 
   override inputSpec(): InputSpec {

@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import type { Tensor, Tensor4D, Variable } from "@tensorflow/tfjs-core";
 import { Module, type InputSpec } from "../module.js";
 import { rngFrom, type RngOptions } from "../rng.js";
-import { defaultUniform } from "../default-init.js";
+import { defaultBias, defaultWeight } from "../default-init.js";
 import { NnError } from "../errors.js";
 import { checkPositiveInt, pair } from "./options.js";
 
@@ -55,10 +55,10 @@ export class ConvTranspose2d extends Module {
       }
     });
     const [kh, kw] = this.kernelSize;
-    const fanIn = outChannels * kh * kw;
     const rng = rngFrom(options);
-    this.weight = this.registerParameter("weight", defaultUniform(rng, [kh, kw, outChannels, inChannels], fanIn));
-    this.bias = options.bias === false ? undefined : this.registerParameter("bias", defaultUniform(rng, [outChannels], fanIn));
+    const wShape = [kh, kw, outChannels, inChannels];
+    this.weight = this.registerParameter("weight", defaultWeight(rng, wShape));
+    this.bias = options.bias === false ? undefined : this.registerParameter("bias", defaultBias(rng, outChannels, wShape));
   }
 
   override inputSpec(): InputSpec {

@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import type { Tensor, Tensor4D, Variable } from "@tensorflow/tfjs-core";
 import { Module, type InputSpec } from "../module.js";
 import { rngFrom, type RngOptions } from "../rng.js";
-import { defaultUniform } from "../default-init.js";
+import { defaultBias, defaultWeight } from "../default-init.js";
 import { NnError } from "../errors.js";
 import { checkPositiveInt, pair } from "./options.js";
 import { conv2dNHWC, resolvePadding, validatePadding, type Padding } from "./conv-core.js";
@@ -64,10 +64,10 @@ export class Conv2d extends Module {
     this.groups = options.groups ?? 1;
     checkGroups("Conv2d", inChannels, outChannels, this.groups);
     const [kh, kw] = this.kernelSize;
-    const fanIn = (inChannels / this.groups) * kh * kw;
     const rng = rngFrom(options);
-    this.weight = this.registerParameter("weight", defaultUniform(rng, [kh, kw, inChannels / this.groups, outChannels], fanIn));
-    this.bias = options.bias === false ? undefined : this.registerParameter("bias", defaultUniform(rng, [outChannels], fanIn));
+    const wShape = [kh, kw, inChannels / this.groups, outChannels];
+    this.weight = this.registerParameter("weight", defaultWeight(rng, wShape));
+    this.bias = options.bias === false ? undefined : this.registerParameter("bias", defaultBias(rng, outChannels, wShape));
   }
 
   override inputSpec(): InputSpec {
@@ -115,10 +115,10 @@ export class Conv1d extends Module {
     validatePadding("Conv1d", this.padding, 1);
     this.groups = options.groups ?? 1;
     checkGroups("Conv1d", inChannels, outChannels, this.groups);
-    const fanIn = (inChannels / this.groups) * this.kernelSize;
     const rng = rngFrom(options);
-    this.weight = this.registerParameter("weight", defaultUniform(rng, [this.kernelSize, inChannels / this.groups, outChannels], fanIn));
-    this.bias = options.bias === false ? undefined : this.registerParameter("bias", defaultUniform(rng, [outChannels], fanIn));
+    const wShape = [this.kernelSize, inChannels / this.groups, outChannels];
+    this.weight = this.registerParameter("weight", defaultWeight(rng, wShape));
+    this.bias = options.bias === false ? undefined : this.registerParameter("bias", defaultBias(rng, outChannels, wShape));
   }
 
   override inputSpec(): InputSpec {
