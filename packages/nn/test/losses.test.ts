@@ -120,6 +120,20 @@ describe("losses without a PyTorch equivalent, against their formulas", () => {
     tf.dispose([p, t, iou, dice, perfect, logits, fromLogits, direct]);
   });
 
+  it("IoU loss gradient is the lecture's closed form −(t_i·U − I·(1 − t_i))/U²", () => {
+    const p = tf.tensor2d([[0.9, 0.2, 0.7, 0.1]]);
+    const t = tf.tensor2d([[1, 0, 1, 0]]);
+    const pv = [0.9, 0.2, 0.7, 0.1];
+    const tv = [1, 0, 1, 0];
+    const s = 1e-6;
+    const inter = pv.reduce((a, v, i) => a + v * tv[i], 0) + s;
+    const union = pv.reduce((a, v) => a + v, 0) + tv.reduce((a, v) => a + v, 0) - (inter - s) + s;
+    const { value, grads } = valueAndGrad((q: { p: tf.Tensor }) => iouLoss(q.p, t))({ p });
+    expect(value.dataSync()[0]).toBeCloseTo(1 - inter / union, 6);
+    expectClose(grads.p, tf.tensor2d([tv.map((ti) => -(ti * union - inter * (1 - ti)) / union ** 2)]), 1e-5, "∂IoU/∂p");
+    tf.dispose([p, t, value, grads.p]);
+  });
+
   it("a class-index target of the wrong shape names both shapes", () => {
     const x = tf.zeros([4, 5]);
     const y = tf.zeros([3], "int32");

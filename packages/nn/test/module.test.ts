@@ -144,7 +144,11 @@ describe("Module", () => {
     expect(() => b.loadStateDict({ "layer2.0.conv1.weight": wrong }, { strict: false })).toThrow(
       "Net.loadStateDict: 'layer2.0.conv1.weight' has shape [4], expected [3].",
     );
-    tf.dispose([extra, wrong]);
+    // Nothing is copied when a later key fails: the first key keeps its value.
+    const good = tf.tensor1d([9, 9, 9]);
+    expect(() => b.loadStateDict({ "layer2.0.conv1.weight": good, "layer2.0.conv1.bias": wrong }, { strict: false })).toThrow(/'layer2\.0\.conv1\.bias' has shape \[4\], expected \[3\]/);
+    expect(Array.from(b.namedParameters()[0][1].dataSync())).toEqual([1, 2, 3]);
+    tf.dispose([extra, wrong, good]);
     a.dispose();
     b.dispose();
   });
