@@ -57,7 +57,6 @@ export {
 export { fromTransform, TransformOptimizer, type FromTransformOptions } from "./transforms/from-transform.js";
 export { registerOptimizers, type OptimizerFactory } from "./register.js";
 // --- second order and line searches ---
-import "./second-order/register.js";
 export { registerSecondOrder } from "./second-order/register.js";
 export { LBFGS, LBFGS_HYPERPARAMETERS, LBFGS_OPTIONS, type LBFGSOptions } from "./second-order/lbfgs-optimizer.js";
 export {

@@ -18,6 +18,7 @@ import { Adagrad, ADAGRAD_OPTIONS } from "./adagrad.js";
 import { Adam, ADAM_OPTIONS, AdamW, ADAMW_OPTIONS } from "./adam.js";
 import type { Optimizer, ParamsInput } from "./optimizer.js";
 import { RMSprop, RMSPROP_OPTIONS } from "./rmsprop.js";
+import { registerSecondOrder } from "./second-order/register.js";
 import { SGD, SGD_OPTIONS } from "./sgd.js";
 
 /** What `resolve("optimizer", spec)` returns: build the optimizer over these parameters. */
@@ -56,3 +57,4 @@ export function registerOptimizers(target: Registry = registry): void {
 }
 
 registerOptimizers();
+registerSecondOrder();

@@ -6,7 +6,7 @@ import { valueAndGrad } from "@gradkit/autograd";
 import { resolve } from "@gradkit/registry";
 import { assertNoLeak, countLive } from "@gradkit/tensor";
 import { LBFGS } from "../src/second-order/lbfgs-optimizer.js";
-import "../src/second-order/register.js";
+import "../src/register.js";
 import type { LbfgsFixture } from "./second-order-rosenbrock.js";
 
 const fixture = JSON.parse(readFileSync(new URL("./fixtures/lbfgs-rosenbrock.json", import.meta.url), "utf8")) as LbfgsFixture;

@@ -22,4 +22,5 @@ export function registerSecondOrder(target: Registry = registry): void {
   });
 }
 
-registerSecondOrder();
+// Called by the package's side-effect entry (src/register.ts), the only
+// file package.json lists under "sideEffects".
