@@ -95,12 +95,23 @@ def layers():
                           {"weight": w, "bias": rnd(2)},
                           {"inChannels": 3, "outChannels": 2, "kernelSize": 3, "stride": o["stride"], "padding": o["padding"], "outputPadding": o["output_padding"]}))
 
+    for name, cin, cout, g, d in [("conv_transpose2d_groups", 4, 6, 2, 1), ("conv_transpose2d_dilation", 3, 2, 1, 2)]:
+        o = {"stride": 2, "padding": 1, "output_padding": 1, "groups": g, "dilation": d}
+        x = rnd(2, cin, 4, 4)
+        w = rnd(cin, cout // g, 3, 3)
+        cases.append(case(name, lambda x, weight, bias, o=o: F.conv_transpose2d(x, weight, bias, **o), {"x": x},
+                          {"weight": w, "bias": rnd(cout)},
+                          {"inChannels": cin, "outChannels": cout, "kernelSize": 3, "stride": 2, "padding": 1, "outputPadding": 1, "groups": g, "dilation": d}))
+
     for name, k, s, p in [("max_pool2d_overlap", 3, 2, 0), ("max_pool2d_k2", 2, 2, 0), ("max_pool2d_pad", 3, 2, 1)]:
         x = rnd(2, 3, 7, 7)
         cases.append(case(name, lambda x, k=k, s=s, p=p: F.max_pool2d(x, k, s, p), {"x": x}, options={"kernelSize": k, "stride": s, "padding": p}))
     for name, k, s, p in [("avg_pool2d_k2", 2, 2, 0), ("avg_pool2d_overlap_pad", 3, 2, 1)]:
         x = rnd(2, 3, 7, 7)
         cases.append(case(name, lambda x, k=k, s=s, p=p: F.avg_pool2d(x, k, s, p), {"x": x}, options={"kernelSize": k, "stride": s, "padding": p}))
+    x = rnd(2, 3, 7, 7)
+    cases.append(case("avg_pool2d_exclude_pad", lambda x: F.avg_pool2d(x, 3, 2, 1, count_include_pad=False), {"x": x},
+                      options={"kernelSize": 3, "stride": 2, "padding": 1, "countIncludePad": False}))
     x = rnd(2, 3, 5, 4)
     cases.append(case("global_avg_pool2d", lambda x: F.adaptive_avg_pool2d(x, 1).flatten(1), {"x": x}))
     x = rnd(2, 7, 3, 3)
@@ -150,6 +161,16 @@ def losses():
     for ls in [0.0, 0.2]:
         cases.append(case(f"cross_entropy_soft_ls{ls}", lambda x, t, ls=ls: F.cross_entropy(x, t, label_smoothing=ls),
                           {"x": logits, "t": soft}, options={"reduction": "mean", "labelSmoothing": ls}, grad_inputs=["x"]))
+    w = rnd(c, lo=0.2, hi=2.0)
+    idx_ign = torch.tensor([0, -100, 4, 1])
+    for red in ["mean", "sum", "none"]:
+        for ls in [0.0, 0.1]:
+            cases.append(case(f"cross_entropy_weighted_{red}_ls{ls}", lambda x, t, red=red, ls=ls: F.cross_entropy(x, t, weight=w, reduction=red, label_smoothing=ls),
+                              {"x": logits, "t": idx}, options={"reduction": red, "labelSmoothing": ls, "weight": w.tolist()}, grad_inputs=["x"]))
+            cases.append(case(f"cross_entropy_ignore_{red}_ls{ls}", lambda x, t, red=red, ls=ls: F.cross_entropy(x, t, weight=w, reduction=red, label_smoothing=ls, ignore_index=-100),
+                              {"x": logits, "t": idx_ign}, options={"reduction": red, "labelSmoothing": ls, "weight": w.tolist(), "ignoreIndex": -100}, grad_inputs=["x"]))
+    cases.append(case("cross_entropy_soft_weighted", lambda x, t: F.cross_entropy(x, t, weight=w, label_smoothing=0.1),
+                      {"x": logits, "t": soft}, options={"reduction": "mean", "labelSmoothing": 0.1, "weight": w.tolist()}, grad_inputs=["x"]))
     pred, target = rnd(3, 4), rnd(3, 4)
     for red in ["mean", "sum", "none"]:
         cases.append(case(f"mse_{red}", lambda x, t, red=red: F.mse_loss(x, t, reduction=red), {"x": pred, "t": target}, options={"reduction": red}, grad_inputs=["x"]))

@@ -81,12 +81,16 @@ export abstract class Module {
     return up === "" ? this.nameInParent : `${up}.${this.nameInParent}`;
   }
 
-  /** Checks the input shape against `inputSpec()`, then runs `forward`. */
+  /**
+   * Checks the input shape against `inputSpec()`, then runs `forward`
+   * inside `tf.tidy`: like a tfjs op, a call leaves only its output alive
+   * (the tape keeps what backprop needs, so this works under valueAndGrad).
+   */
   call(x: Tensor, ...rest: Tensor[]): Tensor {
     if (this.disposed) throw new NnError("NN_DISPOSED", `${this.describe()}: called after dispose().`);
     const spec = this.inputSpec();
     if (spec !== undefined) this.checkInput(x, spec);
-    return this.forward(x, ...rest);
+    return tf.tidy(() => this.forward(x, ...rest));
   }
 
   /** Throws a ModuleShapeError naming this module's path, the expected and the received shape. */

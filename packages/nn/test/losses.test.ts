@@ -35,8 +35,10 @@ beforeAll(async () => {
 
 function lossFor(name: string, o: Record<string, unknown>): { loss: Loss<object>; target: "int32" | "float32" } {
   const reduction = o.reduction as Reduction;
-  if (name.startsWith("cross_entropy_indices")) return { loss: new CrossEntropyLoss({ reduction, labelSmoothing: o.labelSmoothing as number }), target: "int32" };
-  if (name.startsWith("cross_entropy_soft")) return { loss: new CrossEntropyLoss({ reduction, labelSmoothing: o.labelSmoothing as number }), target: "float32" };
+  if (name.startsWith("cross_entropy")) {
+    const options = { reduction, labelSmoothing: o.labelSmoothing as number, weight: o.weight as number[] | undefined, ignoreIndex: o.ignoreIndex as number | undefined };
+    return { loss: new CrossEntropyLoss(options), target: name.startsWith("cross_entropy_soft") ? "float32" : "int32" };
+  }
   if (name.startsWith("mse")) return { loss: new MSELoss({ reduction }), target: "float32" };
   if (name.startsWith("bce_logits")) {
     const pw = o.posWeight as number[] | undefined;

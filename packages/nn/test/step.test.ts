@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import { beforeAll, describe, expect, it } from "vitest";
 import { valueAndGrad } from "@gradkit/autograd";
-import { countLive } from "@gradkit/tensor";
+import { assertNoLeak, countLive } from "@gradkit/tensor";
 import {
   Conv2d,
   CrossEntropyLoss,
@@ -14,6 +14,8 @@ import {
   ReLU,
   Sequential,
   buildModule,
+  crossEntropy,
+  gelu,
 } from "../src/index.js";
 
 beforeAll(async () => {
@@ -106,6 +108,17 @@ describe("a training step", () => {
     expect(countLive()).toBe(before + 1);
     tf.dispose([x, y]);
     model.dispose();
+  });
+
+  it("a call, an activation and a loss outside tidy leave only their output alive (like tfjs ops)", () => {
+    const net = new TinyNet();
+    const x = tf.ones([2, 5, 5, 1]);
+    const y = tf.tensor1d([1, 2], "int32");
+    const out = assertNoLeak(() => net.call(x), { name: "TinyNet.call" });
+    const loss = assertNoLeak(() => crossEntropy(out, y, { labelSmoothing: 0.1, weight: [1, 2, 3] }), { name: "crossEntropy" });
+    const act = assertNoLeak(() => gelu(out, "tanh"), { name: "gelu" });
+    tf.dispose([x, y, out, loss, act]);
+    net.dispose();
   });
 
   it("Flatten, Identity and MaxPool on NHWC shapes", () => {

@@ -20,7 +20,9 @@ export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
 
 /** x for x ≥ 0, α·x otherwise, α a tensor broadcast against x (one per channel: shape [C] on channels-last input). */
 export function prelu(x: Tensor, alpha: Tensor): Tensor {
-  return tf.sub(tf.relu(x), tf.mul(alpha, tf.relu(tf.neg(x))));
+  return tf.tidy(() => {
+    return tf.sub(tf.relu(x), tf.mul(alpha, tf.relu(tf.neg(x))));
+  });
 }
 
 /**
@@ -34,17 +36,23 @@ function expm1Neg(x: Tensor): Tensor {
 
 /** x for x > 0, α(eˣ − 1) otherwise. */
 export function elu(x: Tensor, alpha = 1): Tensor {
-  return tf.add(tf.relu(x), tf.mul(alpha, expm1Neg(x)));
+  return tf.tidy(() => {
+    return tf.add(tf.relu(x), tf.mul(alpha, expm1Neg(x)));
+  });
 }
 
 /** max(0, x) + min(0, α(e^{x/α} − 1)). */
 export function celu(x: Tensor, alpha = 1): Tensor {
-  return tf.add(tf.relu(x), tf.mul(alpha, expm1Neg(tf.div(x, alpha))));
+  return tf.tidy(() => {
+    return tf.add(tf.relu(x), tf.mul(alpha, expm1Neg(tf.div(x, alpha))));
+  });
 }
 
 /** λ·elu(x, α) with λ ≈ 1.0507, α ≈ 1.6733. */
 export function selu(x: Tensor): Tensor {
-  return tf.mul(SELU_LAMBDA, elu(x, SELU_ALPHA));
+  return tf.tidy(() => {
+    return tf.mul(SELU_LAMBDA, elu(x, SELU_ALPHA));
+  });
 }
 
 /** Which GELU: "none" (exact, x·Φ(x) with erf), "tanh" (PyTorch's approximate="tanh"), "sigmoid" (x·σ(1.702x)). */
@@ -52,17 +60,21 @@ export type GeluApproximation = "none" | "tanh" | "sigmoid";
 
 /** GELU (Hendrycks & Gimpel, 2016). */
 export function gelu(x: Tensor, approximate: GeluApproximation = "none"): Tensor {
-  if (approximate === "tanh") {
-    const inner = tf.mul(Math.sqrt(2 / Math.PI), tf.add(x, tf.mul(0.044715, tf.pow(x, 3))));
-    return tf.mul(tf.mul(0.5, x), tf.add(1, tf.tanh(inner)));
-  }
-  if (approximate === "sigmoid") return tf.mul(x, tf.sigmoid(tf.mul(1.702, x)));
-  return tf.mul(tf.mul(0.5, x), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2))));
+  return tf.tidy(() => {
+    if (approximate === "tanh") {
+      const inner = tf.mul(Math.sqrt(2 / Math.PI), tf.add(x, tf.mul(0.044715, tf.pow(x, 3))));
+      return tf.mul(tf.mul(0.5, x), tf.add(1, tf.tanh(inner)));
+    }
+    if (approximate === "sigmoid") return tf.mul(x, tf.sigmoid(tf.mul(1.702, x)));
+    return tf.mul(tf.mul(0.5, x), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2))));
+  });
 }
 
 /** x·σ(βx) (swish; β = 1 is SiLU). β may be a tensor (learnable). */
 export function silu(x: Tensor, beta: number | Tensor = 1): Tensor {
-  return tf.mul(x, tf.sigmoid(beta === 1 ? x : tf.mul(beta, x)));
+  return tf.tidy(() => {
+    return tf.mul(x, tf.sigmoid(beta === 1 ? x : tf.mul(beta, x)));
+  });
 }
 
 /** Swish, an alias of `silu`. */
@@ -70,15 +82,19 @@ export const swish = silu;
 
 /** x·relu6(x + 3)/6 (MobileNetV3). */
 export function hardswish(x: Tensor): Tensor {
-  return tf.div(tf.mul(x, tf.relu6(tf.add(x, 3))), 6);
+  return tf.tidy(() => {
+    return tf.div(tf.mul(x, tf.relu6(tf.add(x, 3))), 6);
+  });
 }
 
 /** (1/β)·log(1 + e^{βx}), and x where βx > threshold, as PyTorch. */
 export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
-  const bx = tf.mul(x, beta);
-  // 1 where βx > threshold; tf.step has a zero gradient, unlike tf.where's comparison.
-  const linear = tf.step(tf.sub(bx, threshold), 0);
-  return tf.add(tf.mul(linear, x), tf.mul(tf.sub(1, linear), tf.div(tf.softplus(bx), beta)));
+  return tf.tidy(() => {
+    const bx = tf.mul(x, beta);
+    // 1 where βx > threshold; tf.step has a zero gradient, unlike tf.where's comparison.
+    const linear = tf.step(tf.sub(bx, threshold), 0);
+    return tf.add(tf.mul(linear, x), tf.mul(tf.sub(1, linear), tf.div(tf.softplus(bx), beta)));
+  });
 }
 
 /** Splits the last (or `axis`) axis into halves a, b. */
@@ -101,28 +117,38 @@ function halves(x: Tensor, axis: number, fn: string): [Tensor, Tensor] {
  * is act(xV) ⊙ xW.
  */
 export function glu(x: Tensor, axis = -1): Tensor {
-  const [a, b] = halves(x, axis, "glu");
-  return tf.mul(a, tf.sigmoid(b));
+  return tf.tidy(() => {
+    const [a, b] = halves(x, axis, "glu");
+    return tf.mul(a, tf.sigmoid(b));
+  });
 }
 /** a ⊙ b (no nonlinearity). */
 export function bilinear(x: Tensor, axis = -1): Tensor {
-  const [a, b] = halves(x, axis, "bilinear");
-  return tf.mul(a, b);
+  return tf.tidy(() => {
+    const [a, b] = halves(x, axis, "bilinear");
+    return tf.mul(a, b);
+  });
 }
 /** a ⊙ relu(b). */
 export function reglu(x: Tensor, axis = -1): Tensor {
-  const [a, b] = halves(x, axis, "reglu");
-  return tf.mul(a, tf.relu(b));
+  return tf.tidy(() => {
+    const [a, b] = halves(x, axis, "reglu");
+    return tf.mul(a, tf.relu(b));
+  });
 }
 /** a ⊙ gelu(b) (exact GELU). */
 export function geglu(x: Tensor, axis = -1): Tensor {
-  const [a, b] = halves(x, axis, "geglu");
-  return tf.mul(a, gelu(b));
+  return tf.tidy(() => {
+    const [a, b] = halves(x, axis, "geglu");
+    return tf.mul(a, gelu(b));
+  });
 }
 /** a ⊙ silu(b). */
 export function swiglu(x: Tensor, axis = -1): Tensor {
-  const [a, b] = halves(x, axis, "swiglu");
-  return tf.mul(a, silu(b));
+  return tf.tidy(() => {
+    const [a, b] = halves(x, axis, "swiglu");
+    return tf.mul(a, silu(b));
+  });
 }
 
 /** The perceptron's threshold: 1 for x > 0, else 0. Its gradient is zero everywhere. */

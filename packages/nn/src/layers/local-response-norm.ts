@@ -19,24 +19,26 @@ export interface LocalResponseNormOptions {
  * tf.localResponseNormalization uses α without dividing by n and a radius.
  */
 export function localResponseNorm(x: Tensor, size: number, options: LocalResponseNormOptions = {}): Tensor {
-  const { alpha = 1e-4, beta = 0.75, k = 1 } = options;
-  const axis = x.rank - 1;
-  const c = x.shape[axis];
-  const sq = tf.square(x);
-  const pads: [number, number][] = x.shape.map(() => [0, 0]);
-  pads[axis] = [Math.floor(size / 2), Math.floor((size - 1) / 2)];
-  const padded = tf.pad(sq, pads);
-  let sum: Tensor | undefined;
-  for (let j = 0; j < size; j++) {
-    const begin = x.shape.map(() => 0);
-    begin[axis] = j;
-    const sizeArr = [...x.shape];
-    sizeArr[axis] = c;
-    const part = tf.slice(padded, begin, sizeArr);
-    sum = sum === undefined ? part : tf.add(sum, part);
-  }
-  const div = tf.pow(tf.add(tf.mul(sum as Tensor, alpha / size), k), beta);
-  return tf.div(x, div);
+  return tf.tidy(() => {
+    const { alpha = 1e-4, beta = 0.75, k = 1 } = options;
+    const axis = x.rank - 1;
+    const c = x.shape[axis];
+    const sq = tf.square(x);
+    const pads: [number, number][] = x.shape.map(() => [0, 0]);
+    pads[axis] = [Math.floor(size / 2), Math.floor((size - 1) / 2)];
+    const padded = tf.pad(sq, pads);
+    let sum: Tensor | undefined;
+    for (let j = 0; j < size; j++) {
+      const begin = x.shape.map(() => 0);
+      begin[axis] = j;
+      const sizeArr = [...x.shape];
+      sizeArr[axis] = c;
+      const part = tf.slice(padded, begin, sizeArr);
+      sum = sum === undefined ? part : tf.add(sum, part);
+    }
+    const div = tf.pow(tf.add(tf.mul(sum as Tensor, alpha / size), k), beta);
+    return tf.div(x, div);
+  });
 }
 
 /** Module form of `localResponseNorm` (AlexNet's LRN, n=5, α=1e-4, β=0.75, k=2). */

@@ -12,11 +12,13 @@ import { checkPositiveInt } from "./options.js";
  * is reduced to its maximum → C units.
  */
 export function maxout(x: Tensor, pieces: number): Tensor {
-  const c = x.shape[x.rank - 1];
-  if (!Number.isInteger(pieces) || pieces < 1 || c % pieces !== 0) {
-    throw new NnError("NN_INVALID_ARGUMENT", `maxout: the last axis (${c}) must be divisible by pieces; received pieces ${describeValue(pieces)}.`, { pieces, channels: c });
-  }
-  return tf.max(tf.reshape(x, [...x.shape.slice(0, -1), c / pieces, pieces]), -1);
+  return tf.tidy(() => {
+    const c = x.shape[x.rank - 1];
+    if (!Number.isInteger(pieces) || pieces < 1 || c % pieces !== 0) {
+      throw new NnError("NN_INVALID_ARGUMENT", `maxout: the last axis (${c}) must be divisible by pieces; received pieces ${describeValue(pieces)}.`, { pieces, channels: c });
+    }
+    return tf.max(tf.reshape(x, [...x.shape.slice(0, -1), c / pieces, pieces]), -1);
+  });
 }
 
 /**

@@ -23,16 +23,20 @@ function sums(pred: Tensor, target: Tensor, fn: string, fromLogits: boolean): { 
  * the first: 1 − (Σ p·t + s) / (Σ p + Σ t − Σ p·t + s).
  */
 export function iouLoss(pred: Tensor, target: Tensor, options: OverlapLossOptions = {}): Tensor {
-  const s = options.smooth ?? 1e-6;
-  const { inter, p, t } = sums(pred, target, "iouLoss", options.fromLogits ?? false);
-  const loss = tf.sub(1, tf.div(tf.add(inter, s), tf.add(tf.sub(tf.add(p, t), inter), s)));
-  return reduce(loss, options.reduction ?? "mean", "iouLoss");
+  return tf.tidy(() => {
+    const s = options.smooth ?? 1e-6;
+    const { inter, p, t } = sums(pred, target, "iouLoss", options.fromLogits ?? false);
+    const loss = tf.sub(1, tf.div(tf.add(inter, s), tf.add(tf.sub(tf.add(p, t), inter), s)));
+    return reduce(loss, options.reduction ?? "mean", "iouLoss");
+  });
 }
 
 /** Soft Dice loss, per sample: 1 − (2·Σ p·t + s) / (Σ p + Σ t + s). */
 export function diceLoss(pred: Tensor, target: Tensor, options: OverlapLossOptions = {}): Tensor {
-  const s = options.smooth ?? 1e-6;
-  const { inter, p, t } = sums(pred, target, "diceLoss", options.fromLogits ?? false);
-  const loss = tf.sub(1, tf.div(tf.add(tf.mul(2, inter), s), tf.add(tf.add(p, t), s)));
-  return reduce(loss, options.reduction ?? "mean", "diceLoss");
+  return tf.tidy(() => {
+    const s = options.smooth ?? 1e-6;
+    const { inter, p, t } = sums(pred, target, "diceLoss", options.fromLogits ?? false);
+    const loss = tf.sub(1, tf.div(tf.add(tf.mul(2, inter), s), tf.add(tf.add(p, t), s)));
+    return reduce(loss, options.reduction ?? "mean", "diceLoss");
+  });
 }
