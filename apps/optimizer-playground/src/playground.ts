@@ -52,7 +52,9 @@ const cell = (n: number | null) => (n === null ? "—" : String(n));
 export function markdownTable(reports: SurfaceReport[], steps: number): string {
   const racers = reports[0]?.results.map((r) => r.racer) ?? [];
   const head = `| surface (tol) | ${racers.map((r) => RACERS[r].label).join(" | ")} |\n|---|${racers.map(() => "---:").join("|")}|`;
-  const rows = reports.map((rep) => `| ${rep.surface.title} (${rep.surface.tol}) | ${rep.results.map((r) => cell(r.stepsToTol) + (r.diverged ? " (diverged)" : "")).join(" | ")} |`);
+  const rows = reports.map(
+    (rep) => `| ${rep.surface.title} (${rep.surface.tol}) | ${rep.results.map((r) => cell(r.stepsToTol) + (r.diverged ? " (diverged)" : "")).join(" | ")} |`
+  );
   const lines = [`Steps to reach |f − f*| < tol (budget ${steps} steps; "—" = not reached):`, "", head, ...rows];
   const saddle = reports.find((r) => r.surface.name === "saddle");
   if (saddle !== undefined) {
@@ -62,11 +64,17 @@ export function markdownTable(reports: SurfaceReport[], steps: number): string {
       "",
       `| | ${saddle.results.map((r) => RACERS[r.racer].label).join(" | ")} |`,
       `|---|${saddle.results.map(() => "---:").join("|")}|`,
-      `| steps | ${saddle.results.map((r) => cell(stepsToLeave(r, [0, 0], SADDLE_ESCAPE_RADIUS))).join(" | ")} |`,
+      `| steps | ${saddle.results.map((r) => cell(stepsToLeave(r, [0, 0], SADDLE_ESCAPE_RADIUS))).join(" | ")} |`
     );
   }
   const lbfgs = reports.flatMap((rep) => rep.results.filter((r) => r.racer === "lbfgs").map((r) => `${rep.surface.name} ${cell(r.evaluationsToTol)}`));
-  if (lbfgs.length > 0) lines.push("", `L-BFGS runs one iteration per step; its strong-Wolfe line search may evaluate the objective more than once (evaluations until the tolerance: ${lbfgs.join(", ")}).`);
+  if (lbfgs.length > 0)
+    lines.push(
+      "",
+      `L-BFGS runs one iteration per step; its strong-Wolfe line search may evaluate the objective more than once (evaluations until the tolerance: ${lbfgs.join(
+        ", "
+      )}).`
+    );
   return `${lines.join("\n")}\n`;
 }
 
@@ -85,6 +93,7 @@ export function toJson(reports: SurfaceReport[], steps: number) {
       racers: results.map((r) => ({
         racer: r.racer,
         label: RACERS[r.racer].label,
+        spec: { ...RACERS[r.racer].spec, lr: r.lr },
         lr: r.lr,
         stepsToTol: r.stepsToTol,
         escapeSteps: s.name === "saddle" ? stepsToLeave(r, [0, 0], SADDLE_ESCAPE_RADIUS) : undefined,

@@ -32,14 +32,20 @@ export function surfaceSvg(surface: Surface, results: RaceResult[]): string {
   const { width, height, margin, gridX, gridY } = PLOT;
   const [x0, x1] = surface.domain.x;
   const [y0, y1] = surface.domain.y;
-  const sx = scaleLinear().domain([x0, x1]).range([margin.left, width - margin.right]);
-  const sy = scaleLinear().domain([y0, y1]).range([height - margin.bottom, margin.top]);
+  const sx = scaleLinear()
+    .domain([x0, x1])
+    .range([margin.left, width - margin.right]);
+  const sy = scaleLinear()
+    .domain([y0, y1])
+    .range([height - margin.bottom, margin.top]);
   const dx = (x1 - x0) / (gridX - 1);
   const dy = (y1 - y0) / (gridY - 1);
   const z = new Float64Array(gridX * gridY);
   for (let j = 0; j < gridY; j++) for (let i = 0; i < gridX; i++) z[j * gridX + i] = Math.max(0, surface.exact([x0 + i * dx, y0 + j * dy]) - surface.fStar);
   const levels = logLevels(z, PLOT.levels);
-  const shade = scaleLog<string>().domain([levels[0], levels[levels.length - 1]]).range(["#1f3b73", "#c6d4e8"]);
+  const shade = scaleLog<string>()
+    .domain([levels[0], levels[levels.length - 1]])
+    .range(["#1f3b73", "#c6d4e8"]);
   // d3-contour puts sample (i, j) at (i + 0.5, j + 0.5) of its grid coordinates.
   const px = (gx: number) => sx(x0 + (gx - 0.5) * dx).toFixed(1);
   const py = (gy: number) => sy(y0 + (gy - 0.5) * dy).toFixed(1);
@@ -52,17 +58,24 @@ export function surfaceSvg(surface: Surface, results: RaceResult[]): string {
     });
   const plotW = width - margin.left - margin.right;
   const plotH = height - margin.top - margin.bottom;
-  const clamp = ([x, y]: Point): string => `${sx(Math.min(Math.max(x, 2 * x0 - x1), 2 * x1 - x0)).toFixed(1)},${sy(Math.min(Math.max(y, 2 * y0 - y1), 2 * y1 - y0)).toFixed(1)}`;
+  const clamp = ([x, y]: Point): string =>
+    `${sx(Math.min(Math.max(x, 2 * x0 - x1), 2 * x1 - x0)).toFixed(1)},${sy(Math.min(Math.max(y, 2 * y0 - y1), 2 * y1 - y0)).toFixed(1)}`;
   const lines = results.map((r) => {
     const color = RACERS[r.racer].color;
     const end = r.trajectory[r.trajectory.length - 1];
     return (
-      `<polyline class="trajectory" data-racer="${r.racer}" points="${r.trajectory.map(clamp).join(" ")}" fill="none" stroke="${color}" stroke-width="1.8" stroke-linejoin="round" opacity="0.9"/>` +
+      `<polyline class="trajectory" data-racer="${r.racer}" points="${r.trajectory
+        .map(clamp)
+        .join(" ")}" fill="none" stroke="${color}" stroke-width="1.8" stroke-linejoin="round" opacity="0.9"/>` +
       `<circle cx="${clamp(end).split(",")[0]}" cy="${clamp(end).split(",")[1]}" r="3.5" fill="${color}" stroke="white" stroke-width="0.8"/>`
     );
   });
-  const minima = surface.argmin.map(([x, y]) => `<path d="M${(sx(x) - 6).toFixed(1)},${sy(y).toFixed(1)}h12M${sx(x).toFixed(1)},${(sy(y) - 6).toFixed(1)}v12" stroke="black" stroke-width="2"/>`);
-  const start = `<circle cx="${sx(surface.start[0]).toFixed(1)}" cy="${sy(surface.start[1]).toFixed(1)}" r="4.5" fill="none" stroke="black" stroke-width="1.5"/>`;
+  const minima = surface.argmin.map(
+    ([x, y]) => `<path d="M${(sx(x) - 6).toFixed(1)},${sy(y).toFixed(1)}h12M${sx(x).toFixed(1)},${(sy(y) - 6).toFixed(1)}v12" stroke="black" stroke-width="2"/>`
+  );
+  const start = `<circle cx="${sx(surface.start[0]).toFixed(1)}" cy="${sy(surface.start[1]).toFixed(
+    1
+  )}" r="4.5" fill="none" stroke="black" stroke-width="1.5"/>`;
   const lx = width - margin.right + 16;
   const legend = results.map((r, k) => {
     const y = margin.top + 44 + k * 22;
@@ -78,7 +91,7 @@ export function surfaceSvg(surface: Surface, results: RaceResult[]): string {
       .map((v) =>
         axis === "x"
           ? `<text x="${s(v).toFixed(1)}" y="${height - margin.bottom + 16}" font-size="11" text-anchor="middle">${fmt(v)}</text>`
-          : `<text x="${margin.left - 6}" y="${(s(v) + 4).toFixed(1)}" font-size="11" text-anchor="end">${fmt(v)}</text>`,
+          : `<text x="${margin.left - 6}" y="${(s(v) + 4).toFixed(1)}" font-size="11" text-anchor="end">${fmt(v)}</text>`
       )
       .join("");
   return [

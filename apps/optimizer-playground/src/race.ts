@@ -76,7 +76,17 @@ export function runRacer(surface: Surface, racer: RacerName, steps: number, lrOv
     xy.dispose();
   }
   const hit = values.findIndex((f) => Math.abs(f - surface.fStar) < surface.tol);
-  return { surface: surface.name, racer, lr, trajectory, values, stepsToTol: hit < 0 ? null : hit, evaluations, evaluationsToTol: hit < 0 ? null : spent[hit], diverged };
+  return {
+    surface: surface.name,
+    racer,
+    lr,
+    trajectory,
+    values,
+    stepsToTol: hit < 0 ? null : hit,
+    evaluations,
+    evaluationsToTol: hit < 0 ? null : spent[hit],
+    diverged,
+  };
 }
 
 /** Runs every racer on a surface. */

@@ -15,26 +15,37 @@ export interface Racer {
   name: RacerName;
   label: string;
   color: string;
+  /** The optimizer's registry entry (`resolve("optimizer", { ...spec, lr })` builds the same optimizer), recorded in results.json. */
+  spec: { name: string; [option: string]: unknown };
   /** Whether `step` takes a closure (L-BFGS re-evaluates the objective) rather than gradients. */
   closure: boolean;
   make(params: Record<string, tf.Variable>, lr: number): Optimizer;
 }
 
 export const RACERS: Record<RacerName, Racer> = {
-  sgd: { name: "sgd", label: "SGD", color: "#4e79a7", closure: false, make: (p, lr) => new SGD(p, { lr }) },
-  momentum: { name: "momentum", label: "Momentum", color: "#f28e2b", closure: false, make: (p, lr) => new SGD(p, { lr, momentum: 0.9 }) },
+  sgd: { name: "sgd", spec: { name: "sgd" }, label: "SGD", color: "#4e79a7", closure: false, make: (p, lr) => new SGD(p, { lr }) },
+  momentum: {
+    name: "momentum",
+    spec: { name: "sgd", momentum: 0.9 },
+    label: "Momentum",
+    color: "#f28e2b",
+    closure: false,
+    make: (p, lr) => new SGD(p, { lr, momentum: 0.9 }),
+  },
   nesterov: {
     name: "nesterov",
+    spec: { name: "sgd", momentum: 0.9, nesterov: true },
     label: "Nesterov",
     color: "#e15759",
     closure: false,
     make: (p, lr) => new SGD(p, { lr, momentum: 0.9, nesterov: true }),
   },
-  adagrad: { name: "adagrad", label: "AdaGrad", color: "#76b7b2", closure: false, make: (p, lr) => new Adagrad(p, { lr }) },
-  rmsprop: { name: "rmsprop", label: "RMSProp", color: "#59a14f", closure: false, make: (p, lr) => new RMSprop(p, { lr }) },
-  adam: { name: "adam", label: "Adam", color: "#edc948", closure: false, make: (p, lr) => new Adam(p, { lr }) },
+  adagrad: { name: "adagrad", spec: { name: "adagrad" }, label: "AdaGrad", color: "#76b7b2", closure: false, make: (p, lr) => new Adagrad(p, { lr }) },
+  rmsprop: { name: "rmsprop", spec: { name: "rmsprop" }, label: "RMSProp", color: "#59a14f", closure: false, make: (p, lr) => new RMSprop(p, { lr }) },
+  adam: { name: "adam", spec: { name: "adam" }, label: "Adam", color: "#edc948", closure: false, make: (p, lr) => new Adam(p, { lr }) },
   lbfgs: {
     name: "lbfgs",
+    spec: { name: "lbfgs", maxIter: 1, lineSearchFn: "strong_wolfe", historySize: 10 },
     label: "L-BFGS",
     color: "#b07aa1",
     closure: true,

@@ -178,7 +178,11 @@ export function noisyQuadratic(options: NoisyOptions = {}): Surface {
     exact: (p) => loss(p, c).f,
     evaluator: () => {
       const batches = createRng(seed).stream("batches");
-      return (p) => loss(p, Array.from({ length: batch }, () => c[batches.int(n)]));
+      return (p) =>
+        loss(
+          p,
+          Array.from({ length: batch }, () => c[batches.int(n)])
+        );
     },
   };
 }

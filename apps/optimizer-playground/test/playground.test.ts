@@ -9,7 +9,7 @@ import { PLOT } from "../src/plot.js";
 import { PNG_SIGNATURE, pngSize, svgToPng } from "../src/png.js";
 import { markdownTable, runPlayground } from "../src/playground.js";
 import { runRacer, stepsToLeave } from "../src/race.js";
-import { RACER_NAMES } from "../src/racers.js";
+import { RACERS, RACER_NAMES } from "../src/racers.js";
 import { allSurfaces, beale, noisyQuadratic, rosenbrock, saddle, valley, type Point } from "../src/surfaces.js";
 
 beforeAll(async () => {
@@ -71,7 +71,7 @@ describe("the race's qualitative facts", () => {
   it("on the saddle plain SGD escapes slower than momentum, Nesterov and Adam", () => {
     const s = saddle();
     const escape = Object.fromEntries(
-      (["sgd", "momentum", "nesterov", "adam"] as const).map((r) => [r, stepsToLeave(runRacer(s, r, 150), [0, 0], 1)]),
+      (["sgd", "momentum", "nesterov", "adam"] as const).map((r) => [r, stepsToLeave(runRacer(s, r, 150), [0, 0], 1)])
     ) as Record<string, number>;
     // SGD multiplies y by (1 + 2η) = 1.1 per step near the saddle: from 1e-3 to ~0.9 takes ≈ ln(900)/ln(1.1) ≈ 71 steps.
     expect(escape.sgd).toBeGreaterThan(60);
@@ -103,6 +103,18 @@ describe("the race's qualitative facts", () => {
     expect(Math.hypot(x - 1, y - 1)).toBeLessThan(1e-3); // float32 parameters: 1e-3 in position ~ 1e-6 in f near the minimum
     expect(sgd.stepsToTol).toBeNull(); // not within 400 steps: ten times L-BFGS's budget
     expect(sgd.values[sgd.values.length - 1]).toBeGreaterThan(1);
+  });
+
+  it("each racer's registry spec names the optimizer class it builds, with the spec's options", () => {
+    for (const r of RACER_NAMES) {
+      const xy = tf.variable(tf.zeros([2]));
+      const opt = RACERS[r].make({ xy }, 0.1);
+      const { name, ...options } = RACERS[r].spec;
+      expect(opt.name).toBe(name);
+      for (const [k, v] of Object.entries(options)) expect(opt.paramGroups[0][k]).toEqual(v);
+      opt.dispose();
+      xy.dispose();
+    }
   });
 
   it("a race leaks no tensor", () => {
