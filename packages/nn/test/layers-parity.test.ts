@@ -51,11 +51,18 @@ const conv1d: Spec = {
   perm: { x: NCL_TO_NLC, out: NCL_TO_NLC, weight: [2, 1, 0] },
 };
 const convT: Spec = {
-  make: (o) => new ConvTranspose2d(num(o.inChannels), num(o.outChannels), num(o.kernelSize), { stride: num(o.stride), padding: num(o.padding), outputPadding: num(o.outputPadding) }),
+  make: (o) =>
+    new ConvTranspose2d(num(o.inChannels), num(o.outChannels), num(o.kernelSize), {
+      stride: num(o.stride),
+      padding: num(o.padding),
+      outputPadding: num(o.outputPadding),
+      groups: (o.groups as number | undefined) ?? 1,
+      dilation: (o.dilation as number | undefined) ?? 1,
+    }),
   perm: { x: NCHW_TO_NHWC, out: NCHW_TO_NHWC, weight: [2, 3, 1, 0] },
 };
 const pool = (P: typeof MaxPool2d | typeof AvgPool2d): Spec => ({
-  make: (o) => new P(num(o.kernelSize), { stride: num(o.stride), padding: num(o.padding) }),
+  make: (o) => new P(num(o.kernelSize), { stride: num(o.stride), padding: num(o.padding), countIncludePad: (o.countIncludePad as boolean | undefined) ?? true }),
   perm: { x: NCHW_TO_NHWC, out: NCHW_TO_NHWC },
 });
 
@@ -73,6 +80,9 @@ const SPECS: Record<string, Spec> = {
   conv_transpose2d: convT,
   conv_transpose2d_plain: convT,
   conv_transpose2d_s3: convT,
+  conv_transpose2d_groups: convT,
+  conv_transpose2d_dilation: convT,
+  avg_pool2d_exclude_pad: pool(AvgPool2d),
   max_pool2d_overlap: pool(MaxPool2d),
   max_pool2d_k2: pool(MaxPool2d),
   max_pool2d_pad: pool(MaxPool2d),

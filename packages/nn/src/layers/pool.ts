@@ -7,8 +7,13 @@ import { resolvePadding, validatePadding, type Padding } from "./conv-core.js";
 export interface PoolOptions {
   /** Default: kernelSize (non-overlapping). A stride smaller than the kernel gives overlapping windows (AlexNet's 3/2). */
   stride?: number | number[];
-  /** Default 0. Max pooling pads with −∞; average pooling pads with zeros that count in the mean (PyTorch's count_include_pad=True). */
+  /** Default 0. Max pooling pads with −∞; average pooling pads with zeros that count in the mean unless `countIncludePad` is false. */
   padding?: Padding;
+}
+
+export interface AvgPoolOptions extends PoolOptions {
+  /** Divide by the whole window (true, PyTorch's default) or by its part inside the input (false). */
+  countIncludePad?: boolean;
 }
 
 abstract class Pool2d extends Module {
@@ -51,12 +56,21 @@ export class MaxPool2d extends Pool2d {
 
 /** Mean over each window of NHWC input. */
 export class AvgPool2d extends Pool2d {
-  constructor(kernelSize: number | number[], options: PoolOptions = {}) {
+  readonly countIncludePad: boolean;
+
+  constructor(kernelSize: number | number[], options: AvgPoolOptions = {}) {
     super("AvgPool2d", kernelSize, options);
+    this.countIncludePad = options.countIncludePad ?? true;
   }
 
   forward(x: Tensor): Tensor {
-    return tf.avgPool(this.padded(x, 0), [this.kernelSize[0], this.kernelSize[1]], [this.stride[0], this.stride[1]], "valid");
+    const k: [number, number] = [this.kernelSize[0], this.kernelSize[1]];
+    const s: [number, number] = [this.stride[0], this.stride[1]];
+    const mean = tf.avgPool(this.padded(x, 0), k, s, "valid");
+    if (this.countIncludePad) return mean;
+    // Fraction of each window inside the input: the mean of a padded mask of ones.
+    const inside = tf.avgPool(this.padded(tf.ones([1, x.shape[1] as number, x.shape[2] as number, 1]), 0), k, s, "valid");
+    return tf.div(mean, inside);
   }
 }
 

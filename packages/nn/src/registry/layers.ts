@@ -52,7 +52,17 @@ export const LAYERS: Entry[] = [
   ],
   [
     "conv_transpose2d",
-    (o: S & { inChannels: number; outChannels: number; kernelSize: number | number[]; stride: number | number[]; padding: number | number[]; outputPadding: number | number[]; bias: boolean }) =>
+    (o: S & {
+      inChannels: number;
+      outChannels: number;
+      kernelSize: number | number[];
+      stride: number | number[];
+      padding: number | number[];
+      outputPadding: number | number[];
+      groups: number;
+      dilation: number | number[];
+      bias: boolean;
+    }) =>
       new ConvTranspose2d(o.inChannels, o.outChannels, o.kernelSize, o),
     z.object({
       inChannels: posInt,
@@ -61,13 +71,20 @@ export const LAYERS: Entry[] = [
       stride: size2.default(1),
       padding: z.union([z.number().int().nonnegative(), z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()])]).default(0),
       outputPadding: z.union([z.number().int().nonnegative(), z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()])]).default(0),
+      groups: posInt.default(1),
+      dilation: size2.default(1),
       bias: z.boolean().default(true),
       seed,
     }),
     "transposed 2-D convolution, NHWC",
   ],
   ["max_pool2d", (o: PoolO) => new MaxPool2d(o.kernelSize, o), z.object(pool), "max pooling, overlapping windows when stride < kernel"],
-  ["avg_pool2d", (o: PoolO) => new AvgPool2d(o.kernelSize, o), z.object(pool), "average pooling (zero padding counts)"],
+  [
+    "avg_pool2d",
+    (o: PoolO & { countIncludePad: boolean }) => new AvgPool2d(o.kernelSize, o),
+    z.object({ ...pool, countIncludePad: z.boolean().default(true) }),
+    "average pooling (zero padding counts unless countIncludePad is false)",
+  ],
   ["global_avg_pool2d", (o: { keepDims: boolean }) => new GlobalAvgPool2d(o.keepDims), z.object({ keepDims: z.boolean().default(false) }), "mean over H and W"],
   [
     "flatten",
