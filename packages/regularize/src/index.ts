@@ -1,1 +1,18 @@
-export {};
+export { RegularizeError } from "./errors.js";
+export { weightsOnly, notBias, selectParams, type ParamSource, type ParamFilter } from "./params.js";
+export { streamFrom, type StreamOptions } from "./rng.js";
+export {
+  l2Penalty,
+  l1Penalty,
+  elasticNetPenalty,
+  weightEliminationPenalty,
+  l2,
+  l1,
+  elasticNet,
+  weightElimination,
+  type Penalty,
+  type PenaltyOptions,
+} from "./penalties.js";
+export { dropout, keepMask, Dropout, type DropoutMode, type DropoutCallOptions, type DropoutOptions } from "./dropout.js";
+export { DropConnect, type DropConnectOptions } from "./dropconnect.js";
+export { StochasticDepth, dropPath, linearDecaySurvival, type StochasticDepthOptions } from "./stochastic-depth.js";
