@@ -34,7 +34,18 @@ describe("registry", () => {
     expect(Array.from(y.dataSync())).toEqual([expect.closeTo(-0.2, 6), 2]);
     expect(() => resolve("layer", { name: "linear", inFeatures: 0, outFeatures: 3 })).toThrow(/inFeatures/);
     expect(() => resolve("layer", { name: "conv2d", inChannels: 3, outChannels: 4, kernelSize: 3, paddin: 1 })).toThrow(/padding/);
-    tf.dispose([x, y]);
+    const ce = resolve("loss", { name: "cross_entropy", labelSmoothing: 0.1, weight: [1, 2], ignoreIndex: -1 }) as Module;
+    const logits = tf.tensor2d([
+      [1, 0],
+      [0, 1],
+    ]);
+    const target = tf.tensor1d([0, -1], "int32");
+    const l = ce.call(logits, target);
+    // Only sample 0 counts (sample 1 ignored): 0.9·(−log p₀) + 0.05·(−(1·log p₀ + 2·log p₁)), divided by w₀ = 1.
+    const lp0 = Math.log(Math.exp(1) / (Math.exp(1) + 1));
+    const lp1 = Math.log(1 / (Math.exp(1) + 1));
+    expect(l.dataSync()[0]).toBeCloseTo(0.9 * -lp0 + 0.05 * -(lp0 + 2 * lp1), 5);
+    tf.dispose([x, y, logits, target, l]);
   });
 
   it("builds a model from a JSON description, seeded", () => {

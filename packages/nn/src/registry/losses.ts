@@ -10,8 +10,8 @@ type R = { reduction: Reduction };
 export const LOSSES: Entry[] = [
   [
     "cross_entropy",
-    (o: R & { labelSmoothing: number }) => new CrossEntropyLoss(o),
-    z.object({ reduction, labelSmoothing: z.number().min(0).lt(1).default(0) }),
+    (o: R & { labelSmoothing: number; weight?: number[]; ignoreIndex?: number }) => new CrossEntropyLoss(o),
+    z.object({ reduction, labelSmoothing: z.number().min(0).lt(1).default(0), weight: z.array(z.number().nonnegative()).optional(), ignoreIndex: z.number().int().optional() }),
     "softmax cross-entropy with class indices or soft targets, label smoothing",
   ],
   [
