@@ -25,7 +25,7 @@ export class Sequential extends Module {
     return this.layers.length;
   }
 
-  /** Intermediate outputs are not disposed (backprop needs them): run under tf.tidy or valueAndGrad. */
+  /** `call()` runs this under tf.tidy, so the intermediate outputs are released and only the last one stays. */
   forward(x: Tensor): Tensor {
     let y = x;
     for (const layer of this.layers) {
