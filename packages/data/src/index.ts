@@ -4,3 +4,18 @@ export { validationSplit, type ValidationSplitOptions } from "./split.js";
 export { gather, toTensors, type HostBatch, type LabelMode } from "./collate.js";
 export { DataLoader, dataLoaderSchema, type Augment, type Batch, type DataLoaderOptions, type DataLoaderState } from "./loader.js";
 export { mnist, mnistDigitsByClass, mnistSplitRange, MNIST_CLASSES, MNIST_SHAPE, type MnistSplit } from "./mnist.js";
+export {
+  parseIdx,
+  readIdx,
+  maybeGunzip,
+  idxDataset,
+  fashionMnist,
+  mnistIdx,
+  findIdxFile,
+  IDX_IMAGES_MAGIC,
+  IDX_LABELS_MAGIC,
+  FASHION_MNIST_DIR,
+  FASHION_MNIST_CLASSES,
+  type IdxArray,
+  type IdxDatasetOptions,
+} from "./idx.js";
