@@ -19,3 +19,4 @@ export {
   type IdxArray,
   type IdxDatasetOptions,
 } from "./idx.js";
+export { cifar10, cifar100, parseCifarRecords, CIFAR10_CLASSES, CIFAR100_CLASSES, CIFAR100_COARSE_CLASSES, type CifarRecords } from "./cifar.js";
