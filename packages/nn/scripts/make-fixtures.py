@@ -106,6 +106,10 @@ def layers():
     for name, k, s, p in [("max_pool2d_overlap", 3, 2, 0), ("max_pool2d_k2", 2, 2, 0), ("max_pool2d_pad", 3, 2, 1)]:
         x = rnd(2, 3, 7, 7)
         cases.append(case(name, lambda x, k=k, s=s, p=p: F.max_pool2d(x, k, s, p), {"x": x}, options={"kernelSize": k, "stride": s, "padding": p}))
+    for name, k, s, p, hw in [("max_pool2d_ceil", 3, 2, 0, 8), ("max_pool2d_ceil_pad", 3, 2, 1, 6)]:
+        x = rnd(2, 3, hw, hw)
+        cases.append(case(name, lambda x, k=k, s=s, p=p: F.max_pool2d(x, k, s, p, ceil_mode=True), {"x": x},
+                          options={"kernelSize": k, "stride": s, "padding": p, "ceilMode": True}))
     for name, k, s, p in [("avg_pool2d_k2", 2, 2, 0), ("avg_pool2d_overlap_pad", 3, 2, 1)]:
         x = rnd(2, 3, 7, 7)
         cases.append(case(name, lambda x, k=k, s=s, p=p: F.avg_pool2d(x, k, s, p), {"x": x}, options={"kernelSize": k, "stride": s, "padding": p}))

@@ -12,7 +12,7 @@ export { Sequential } from "./layers/sequential.js";
 export { Conv2d, Conv1d, type ConvOptions } from "./layers/conv.js";
 export { conv2dNHWC, dilateKernel, resolvePadding, type Padding } from "./layers/conv-core.js";
 export { ConvTranspose2d, type ConvTranspose2dOptions } from "./layers/conv-transpose.js";
-export { MaxPool2d, AvgPool2d, GlobalAvgPool2d, type PoolOptions, type AvgPoolOptions } from "./layers/pool.js";
+export { MaxPool2d, AvgPool2d, GlobalAvgPool2d, type PoolOptions, type MaxPoolOptions, type AvgPoolOptions } from "./layers/pool.js";
 export { LocalResponseNorm, localResponseNorm, type LocalResponseNormOptions } from "./layers/local-response-norm.js";
 export { Maxout, maxout } from "./layers/maxout.js";
 

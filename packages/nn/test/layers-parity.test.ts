@@ -62,7 +62,7 @@ const convT: Spec = {
   perm: { x: NCHW_TO_NHWC, out: NCHW_TO_NHWC, weight: [2, 3, 1, 0] },
 };
 const pool = (P: typeof MaxPool2d | typeof AvgPool2d): Spec => ({
-  make: (o) => new P(num(o.kernelSize), { stride: num(o.stride), padding: num(o.padding), countIncludePad: (o.countIncludePad as boolean | undefined) ?? true }),
+  make: (o) => new P(num(o.kernelSize), { stride: num(o.stride), padding: num(o.padding), countIncludePad: (o.countIncludePad as boolean | undefined) ?? true, ceilMode: o.ceilMode === true }),
   perm: { x: NCHW_TO_NHWC, out: NCHW_TO_NHWC },
 });
 
@@ -86,6 +86,8 @@ const SPECS: Record<string, Spec> = {
   max_pool2d_overlap: pool(MaxPool2d),
   max_pool2d_k2: pool(MaxPool2d),
   max_pool2d_pad: pool(MaxPool2d),
+  max_pool2d_ceil: pool(MaxPool2d),
+  max_pool2d_ceil_pad: pool(MaxPool2d),
   avg_pool2d_k2: pool(AvgPool2d),
   avg_pool2d_overlap_pad: pool(AvgPool2d),
   global_avg_pool2d: { make: () => new GlobalAvgPool2d(), perm: { x: NCHW_TO_NHWC, out: undefined } },

@@ -11,6 +11,11 @@ export interface PoolOptions {
   padding?: Padding;
 }
 
+export interface MaxPoolOptions extends PoolOptions {
+  /** Round the output size up (PyTorch's ceil_mode): a last, partial window is kept if it starts inside the input or the left padding. */
+  ceilMode?: boolean;
+}
+
 export interface AvgPoolOptions extends PoolOptions {
   /** Divide by the whole window (true, PyTorch's default) or by its part inside the input (false). */
   countIncludePad?: boolean;
@@ -33,8 +38,17 @@ abstract class Pool2d extends Module {
     return [null, null, null, null];
   }
 
-  protected padded(x: Tensor, value: number): Tensor4D {
-    const pads = resolvePadding(this.typeName, this.padding, x.shape.slice(1, 3), this.kernelSize, this.stride, [1, 1]);
+  protected padded(x: Tensor, value: number, ceilMode = false): Tensor4D {
+    const size = x.shape.slice(1, 3);
+    const pads = resolvePadding(this.typeName, this.padding, size, this.kernelSize, this.stride, [1, 1]);
+    if (ceilMode) {
+      pads.forEach((p, i) => {
+        const span = size[i] + p[0] + p[1] - this.kernelSize[i];
+        let out = Math.ceil(span / this.stride[i]) + 1;
+        if ((out - 1) * this.stride[i] >= size[i] + p[0]) out -= 1;
+        p[1] += Math.max(0, (out - 1) * this.stride[i] + this.kernelSize[i] - (size[i] + p[0] + p[1]));
+      });
+    }
     return (pads.some(([a, b]) => a > 0 || b > 0) ? tf.pad(x, [[0, 0], pads[0], pads[1], [0, 0]], value) : x) as Tensor4D;
   }
 
@@ -45,12 +59,15 @@ abstract class Pool2d extends Module {
 
 /** Max over each window of NHWC input. */
 export class MaxPool2d extends Pool2d {
-  constructor(kernelSize: number | number[], options: PoolOptions = {}) {
+  readonly ceilMode: boolean;
+
+  constructor(kernelSize: number | number[], options: MaxPoolOptions = {}) {
     super("MaxPool2d", kernelSize, options);
+    this.ceilMode = options.ceilMode ?? false;
   }
 
   forward(x: Tensor): Tensor {
-    return tf.maxPool(this.padded(x, -Infinity), [this.kernelSize[0], this.kernelSize[1]], [this.stride[0], this.stride[1]], "valid");
+    return tf.maxPool(this.padded(x, -Infinity, this.ceilMode), [this.kernelSize[0], this.kernelSize[1]], [this.stride[0], this.stride[1]], "valid");
   }
 }
 

@@ -78,7 +78,12 @@ export const LAYERS: Entry[] = [
     }),
     "transposed 2-D convolution, NHWC",
   ],
-  ["max_pool2d", (o: PoolO) => new MaxPool2d(o.kernelSize, o), z.object(pool), "max pooling, overlapping windows when stride < kernel"],
+  [
+    "max_pool2d",
+    (o: PoolO & { ceilMode: boolean }) => new MaxPool2d(o.kernelSize, o),
+    z.object({ ...pool, ceilMode: z.boolean().default(false) }),
+    "max pooling, overlapping windows when stride < kernel",
+  ],
   [
     "avg_pool2d",
     (o: PoolO & { countIncludePad: boolean }) => new AvgPool2d(o.kernelSize, o),
