@@ -1,16 +1,11 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { Tensor, Variable } from "@tensorflow/tfjs-core";
 import { closestMatch, describeValue } from "@gradkit/registry";
-import { formatShape, type DimSpec } from "@gradkit/tensor";
+import { formatShape } from "@gradkit/tensor";
 import { ModuleShapeError, NnError, StateDictError } from "./errors.js";
+import { formatInputSpec, shapeMatches, type InputSpec } from "./input-spec.js";
 
-/**
- * The shape a module accepts, checked by `call()` before `forward()`.
- * Numbers are exact, `null` any size, strings name a dimension ("N").
- * A leading `"..."` accepts any number (≥ 0) of leading dimensions, as
- * Linear's `[..., inFeatures]`.
- */
-export type InputSpec = readonly (DimSpec | "...")[];
+export type { InputSpec } from "./input-spec.js";
 
 /** What `loadStateDict` found. */
 export interface LoadReport {
@@ -22,24 +17,6 @@ export interface LoadReport {
 
 /** Which parameters `freeze` / `unfreeze` touch: names (exact or a module prefix like "layer1") or a predicate. */
 export type ParamSelector = string | readonly string[] | ((name: string, param: Variable) => boolean);
-
-function shapeMatches(shape: readonly number[], spec: InputSpec): boolean {
-  const open = spec[0] === "...";
-  const rest = (open ? spec.slice(1) : spec) as readonly DimSpec[];
-  if (open ? shape.length < rest.length : shape.length !== rest.length) return false;
-  const offset = shape.length - rest.length;
-  const bound: Record<string, number> = {};
-  return rest.every((want, i) => {
-    const got = shape[offset + i];
-    if (want === null || want === -1) return true;
-    if (typeof want === "string") return (bound[want] ??= got) === got;
-    return want === got;
-  });
-}
-
-function formatInputSpec(spec: InputSpec): string {
-  return `[${spec.map((d) => (d === null || d === -1 ? "*" : String(d))).join(", ")}]`;
-}
 
 /**
  * Base class of every layer, activation module, loss module and model.
