@@ -16,3 +16,8 @@ export {
 export { dropout, keepMask, Dropout, type DropoutMode, type DropoutCallOptions, type DropoutOptions } from "./dropout.js";
 export { DropConnect, type DropConnectOptions } from "./dropconnect.js";
 export { StochasticDepth, dropPath, linearDecaySurvival, type StochasticDepthOptions } from "./stochastic-depth.js";
+export { EarlyStopping, type EarlyStoppingOptions, type EarlyStoppingState } from "./early-stopping.js";
+export { WeightAverage, ExponentialMovingAverage, PolyakAverage, type EmaOptions } from "./weight-average.js";
+export { averageProbabilities, Ensemble } from "./ensemble.js";
+export { SnapshotEnsemble, cycleEnds, snapshotLearningRate, type SnapshotEnsembleOptions } from "./snapshot-ensemble.js";
+export { MagnitudePruner, type MagnitudePruningOptions } from "./pruning.js";
