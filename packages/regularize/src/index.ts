@@ -21,3 +21,4 @@ export { WeightAverage, ExponentialMovingAverage, PolyakAverage, type EmaOptions
 export { averageProbabilities, Ensemble } from "./ensemble.js";
 export { SnapshotEnsemble, cycleEnds, snapshotLearningRate, type SnapshotEnsembleOptions } from "./snapshot-ensemble.js";
 export { MagnitudePruner, type MagnitudePruningOptions } from "./pruning.js";
+export { cutout, Cutout, type CutoutCallOptions, type CutoutOptions } from "./cutout.js";
