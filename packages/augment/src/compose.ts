@@ -17,11 +17,17 @@ export function sequence(augmentations: readonly Augmentation[]): Augmentation {
 }
 
 /**
- * Runs `pick(n)` → an index per sample, applies each chosen branch to its
- * samples only (gathered), and puts the results back in batch order.
- * Branch -1 means "unchanged". Branches must keep the image shape.
+ * Given a branch index per sample (`choice`), applies each branch to its
+ * samples only (gathered; the branch also gets their batch indices), and
+ * puts the results back in batch order. Branch −1 means "unchanged".
+ * Branches run in increasing index order; they must keep the image shape.
  */
-export function applyPerSampleBranch(x: tf.Tensor4D, rng: RngStream, choice: readonly number[], branches: readonly ((t: tf.Tensor4D, rng: RngStream) => tf.Tensor4D)[]): tf.Tensor4D {
+export function applyPerSampleBranch(
+  x: tf.Tensor4D,
+  rng: RngStream,
+  choice: readonly number[],
+  branches: readonly ((t: tf.Tensor4D, rng: RngStream, samples: number[]) => tf.Tensor4D)[],
+): tf.Tensor4D {
   const groups = new Map<number, number[]>();
   choice.forEach((c, i) => groups.set(c, [...(groups.get(c) ?? []), i]));
   const keys = [...groups.keys()].sort((a, b) => a - b);
@@ -32,7 +38,7 @@ export function applyPerSampleBranch(x: tf.Tensor4D, rng: RngStream, choice: rea
     const sub = tf.tidy(() => tf.gather(x, tf.tensor1d(idx, "int32")) as tf.Tensor4D);
     if (k < 0) parts.push(sub);
     else {
-      parts.push(branches[k](sub, rng));
+      parts.push(branches[k](sub, rng, idx));
       sub.dispose();
     }
     order.push(...idx);

@@ -34,3 +34,22 @@ export { sampleGamma, sampleBeta, mixup, mixupSchema, cutmix, cutmixSchema, type
 export { sequence, randomApply, oneOf, applyPerSampleBranch } from "./compose.js";
 export { buildAugmentation, parsePolicy, augmentationSpecSchema, type AugmentationSpec } from "./policy.js";
 export { registerAugmentations } from "./register.js";
+export { invert, posterize, solarize, autocontrast, equalize, adjustSharpness } from "./photometric.js";
+export { AUTO_OPS, AUTO_OP_NAMES, type AutoOp, type AutoOpName } from "./auto-ops.js";
+export {
+  autoAugment,
+  autoAugmentSchema,
+  randAugment,
+  randAugmentSchema,
+  applyOpDraws,
+  IMAGENET_POLICY,
+  CIFAR10_POLICY,
+  AUTO_POLICIES,
+  RANDAUGMENT_OPS,
+  type PolicyStep,
+  type SubPolicy,
+  type OpDraw,
+  type AutoAugmentOptions,
+  type RandAugmentOptions,
+} from "./autoaugment.js";
+export { perSampleOp } from "./register-auto.js";
