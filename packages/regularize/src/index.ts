@@ -22,3 +22,14 @@ export { averageProbabilities, Ensemble } from "./ensemble.js";
 export { SnapshotEnsemble, cycleEnds, snapshotLearningRate, type SnapshotEnsembleOptions } from "./snapshot-ensemble.js";
 export { MagnitudePruner, type MagnitudePruningOptions } from "./pruning.js";
 export { cutout, Cutout, type CutoutCallOptions, type CutoutOptions } from "./cutout.js";
+export {
+  fmpSequence,
+  fmpOutputSize,
+  fmpRegions,
+  fractionalMaxPoolWith,
+  fractionalMaxPool2d,
+  FractionalMaxPool2d,
+  type FmpSequenceKind,
+  type FmpOptions,
+  type FractionalMaxPool2dOptions,
+} from "./fractional-max-pool.js";
