@@ -1,3 +1,4 @@
+import "./register.js";
 export { DataError } from "./errors.js";
 export { type Dataset, type Example, ArrayDataset, type ArrayDatasetOptions, Subset } from "./dataset.js";
 export { validationSplit, type ValidationSplitOptions } from "./split.js";

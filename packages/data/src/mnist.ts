@@ -15,8 +15,8 @@ let cache: Float32Array[] | undefined;
 /** The `mnist` package's digits, one Float32Array per class (pixels in [0, 1], row-major 28×28). Loaded once (about 20 MB of JSON). */
 export function mnistDigitsByClass(): Float32Array[] {
   if (cache === undefined) {
-    // Works from the ESM and the CJS build alike; the package is CommonJS with JSON data.
-    const req = createRequire(typeof __filename === "string" ? __filename : import.meta.url);
+    // The package is CommonJS with JSON data; tsup shims import.meta.url in the CJS build.
+    const req = createRequire(import.meta.url);
     cache = MNIST_CLASSES.map((c) => Float32Array.from((req(`mnist/src/digits/${c}.json`) as { data: number[] }).data));
   }
   return cache;
