@@ -11,6 +11,7 @@ import { badOption } from "./errors.js";
  */
 export function cropBoxes(x: tf.Tensor4D, boxes: readonly { top: number; left: number; height: number; width: number }[], size: [number, number]): tf.Tensor4D {
   const [n, h, w] = x.shape;
+  if (boxes.length !== n) throw badOption("cropBoxes", "boxes", `one box per sample (${n})`, boxes.length);
   const hn = Math.max(h - 1, 1);
   const wn = Math.max(w - 1, 1);
   const flat = new Float32Array(n * 4);

@@ -53,3 +53,13 @@ export {
   type RandAugmentOptions,
 } from "./autoaugment.js";
 export { perSampleOp } from "./register-auto.js";
+export { fiveCrop, tenCrop, ttaViews, predictTta, ttaSchema, type TtaOptions } from "./tta.js";
+export {
+  fitPreprocessing,
+  preprocessingFromJSON,
+  fitPreprocessingSchema,
+  MAX_WHITENING_FEATURES,
+  type Preprocessing,
+  type PreprocessingState,
+  type FitPreprocessingOptions,
+} from "./preprocess.js";
