@@ -8,6 +8,7 @@ import { PNG } from "pngjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { countLive } from "@gradkit/tensor";
 import { ImageFolder } from "../src/image-folder.js";
+import fixture from "./fixtures/resize.json";
 
 beforeAll(async () => {
   await tf.setBackend("cpu");
@@ -83,5 +84,20 @@ describe("ImageFolder", () => {
     const empty = mkdtempSync(join(tmpdir(), "gk-imgs-"));
     expect(() => new ImageFolder({ root: empty })).toThrow(/found 0 class folders and no images/);
     expect(() => new ImageFolder({ root, channels: 2 as never })).toThrow(/channels must be 1, 3 or 4; received 2/);
+  });
+
+  it("resize matches PyTorch 1.13 F.interpolate(bilinear, align_corners=False), up and down (scripts/make-fixtures.py)", () => {
+    const root = mkdtempSync(join(tmpdir(), "gk-imgs-"));
+    mkdirSync(join(root, "only"));
+    const { width, height, pixels } = fixture;
+    writeFileSync(join(root, "only", "p.png"), png(width, height, (p) => [...pixels.slice(3 * p, 3 * p + 3), 255]));
+    for (const [key, want] of Object.entries(fixture.resized)) {
+      const [h, w] = key.split("x").map(Number);
+      const got = new ImageFolder({ root, size: [h, w] }).get(0).x;
+      expect(got).toHaveLength(want.length);
+      // both sides float32 from the same byte values; 1e-6 covers the different order of the interpolation's multiply-adds
+      const worst = Math.max(...Array.from(got, (v, k) => Math.abs(v - want[k])));
+      expect(worst).toBeLessThan(1e-6);
+    }
   });
 });
