@@ -1,3 +1,6 @@
+// Registers every regularizer (kind "regularizer") and the dropout-family layers (kind "layer").
+import "./register.js";
+
 export { RegularizeError } from "./errors.js";
 export { weightsOnly, notBias, selectParams, type ParamSource, type ParamFilter } from "./params.js";
 export { streamFrom, type StreamOptions } from "./rng.js";
