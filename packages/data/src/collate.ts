@@ -46,7 +46,16 @@ export function toTensors(dataset: Dataset, host: HostBatch, labels: LabelMode):
         received: dataset.labelShape,
       });
     }
-    const y = tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(host.y, "int32"), dataset.classes.length), "float32"));
+    const k = dataset.classes.length;
+    const bad = host.y.findIndex((l) => l < 0 || l >= k);
+    if (bad >= 0) {
+      x.dispose();
+      throw new DataError("DATA_INVALID_ARGUMENT", `labels: "onehot": example ${host.indices[bad]} has label ${host.y[bad]}; expected a class index in [0, ${k}).`, {
+        expected: `[0, ${k})`,
+        received: host.y[bad],
+      });
+    }
+    const y = tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(host.y, "int32"), k), "float32"));
     return { x, y };
   }
   return { x, y: tf.tensor(host.y, [B, ...dataset.labelShape], "int32") };

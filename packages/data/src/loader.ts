@@ -51,6 +51,10 @@ export type DataLoaderOptions = z.input<typeof dataLoaderSchema>;
 
 const TWO_POW_32 = 4294967296;
 
+/** A later turn of the event loop: setImmediate in Node, setTimeout(0) elsewhere. */
+const later: (f: () => void) => void =
+  typeof globalThis.setImmediate === "function" ? (f) => void globalThis.setImmediate(f) : (f) => void setTimeout(f, 0);
+
 /**
  * Batches a dataset into tensors, in a seeded order.
  *
@@ -187,7 +191,7 @@ export class DataLoader {
       while (queue.length < depth && next < end) {
         const step = next++;
         const p = new Promise<Batch>((res, rej) => {
-          setImmediate(() => {
+          later(() => {
             try {
               res(this.makeBatch(epoch, step));
             } catch (e) {

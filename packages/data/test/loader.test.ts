@@ -48,6 +48,18 @@ describe("DataLoader", () => {
     tf.dispose([b.x, b.y]);
   });
 
+  it("one-hot rejects a label outside the classes and a label-map dataset", async () => {
+    const { ArrayDataset } = await import("../src/dataset.js");
+    const ds = new ArrayDataset({ images: new Float32Array(2), labels: [0, 5], shape: [1, 1, 1], classes: ["a", "b"] });
+    const before = countLive();
+    expect(() => new DataLoader(ds, { batchSize: 2, shuffle: false, labels: "onehot" }).makeBatch(0, 0)).toThrow(
+      'labels: "onehot": example 1 has label 5; expected a class index in [0, 2).',
+    );
+    expect(countLive()).toBe(before);
+    const maps = { ...tinyDataset(2), length: 2, labelShape: [2, 2], get: () => ({ x: new Float32Array(4), y: new Int32Array(4) }) };
+    expect(() => new DataLoader(maps, { batchSize: 2, labels: "onehot" })).toThrow(/needs class-index labels; this dataset has label maps of shape \[2, 2\]/);
+  });
+
   it("same seed and epoch → the same order; epochs differ; every epoch is a permutation", () => {
     const a = new DataLoader(tinyDataset(50), { batchSize: 8, seed: 7 });
     const b = new DataLoader(tinyDataset(50), { batchSize: 8, seed: 7 });
