@@ -63,3 +63,5 @@ export {
   type PreprocessingState,
   type FitPreprocessingOptions,
 } from "./preprocess.js";
+export { imageGridPng, testPattern, type GridOptions } from "./png.js";
+export { renderPreview, loadMnistPreview, type PreviewOptions } from "./preview.js";
