@@ -23,6 +23,8 @@ export interface Dataset {
   /** Class names, index = label. */
   readonly classes: readonly string[];
   get(i: number): Example;
+  /** The class index of example i without decoding it (optional; used by stratified splits). */
+  label?(i: number): number;
 }
 
 /** Throws a DataError unless `i` is an integer index into a dataset of `length` examples. */
@@ -92,6 +94,11 @@ export class ArrayDataset implements Dataset {
     for (let k = 0; k < this.size; k++) x[k] = src[k] * s;
     return { x, y: this.labels[i] };
   }
+
+  label(i: number): number {
+    checkIndex(i, this.length, this.name);
+    return this.labels[i];
+  }
 }
 
 /** The examples of `dataset` at `indices`, in that order. */
@@ -126,4 +133,22 @@ export class Subset implements Dataset {
     checkIndex(i, this.length, "Subset");
     return this.dataset.get(this.indices[i]);
   }
+
+  label(i: number): number {
+    checkIndex(i, this.length, "Subset");
+    return labelOf(this.dataset, this.indices[i]);
+  }
+}
+
+/** The class index of example i: `dataset.label(i)` when the dataset has it, else `get(i).y` (which must be a number). */
+export function labelOf(dataset: Dataset, i: number): number {
+  if (dataset.label !== undefined) return dataset.label(i);
+  const y = dataset.get(i).y;
+  if (typeof y !== "number") {
+    throw new DataError("DATA_INVALID_ARGUMENT", `example ${i} has a label map of shape [${dataset.labelShape.join(", ")}]; expected a class index.`, {
+      expected: "a class index",
+      received: dataset.labelShape,
+    });
+  }
+  return y;
 }

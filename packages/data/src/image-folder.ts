@@ -108,6 +108,11 @@ export class ImageFolder implements Dataset {
     }
   }
 
+  label(i: number): number {
+    checkIndex(i, this.length, "ImageFolder");
+    return this.files[i].label;
+  }
+
   get(i: number): Example {
     checkIndex(i, this.length, "ImageFolder");
     const { path, label } = this.files[i];

@@ -162,4 +162,15 @@ describe("validationSplit", () => {
     expect(s1.validation.get(0).x[0]).toBe(s1.validation.indices[0]); // tiny image i is all i
     expect(() => validationSplit(ds, { validation: 1.5, seed: 0 })).toThrow(/fraction in \(0, 1\).*1\.5/);
   });
+
+  it("stratified: round(fraction·n_c) of every class, seeded", () => {
+    const ds = tinyDataset(100, 3); // labels i % 3: 34, 33, 33 per class
+    const s = validationSplit(ds, { validation: 0.1, seed: 4, stratify: true });
+    const perClass = [0, 1, 2].map((c) => s.validation.indices.filter((i) => i % 3 === c).length);
+    expect(perClass).toEqual([Math.round(3.4), Math.round(3.3), Math.round(3.3)]); // 3, 3, 3
+    expect(s.train.length).toBe(91);
+    expect(validationSplit(ds, { validation: 0.1, seed: 4, stratify: true }).validation.indices).toEqual(s.validation.indices);
+    expect(s.validation.label(0)).toBe(s.validation.indices[0] % 3);
+    expect(() => validationSplit(ds, { validation: 10, seed: 0, stratify: true })).toThrow(/stratify needs validation as a fraction/);
+  });
 });
