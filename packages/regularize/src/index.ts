@@ -23,7 +23,7 @@ export { EarlyStopping, type EarlyStoppingOptions, type EarlyStoppingState } fro
 export { WeightAverage, ExponentialMovingAverage, PolyakAverage, type EmaOptions } from "./weight-average.js";
 export { averageProbabilities, Ensemble } from "./ensemble.js";
 export { SnapshotEnsemble, cycleEnds, snapshotLearningRate, type SnapshotEnsembleOptions } from "./snapshot-ensemble.js";
-export { MagnitudePruner, type MagnitudePruningOptions } from "./pruning.js";
+export { MagnitudePruner, roundHalfEven, type MagnitudePruningOptions } from "./pruning.js";
 export { cutout, Cutout, type CutoutCallOptions, type CutoutOptions } from "./cutout.js";
 export {
   fmpSequence,

@@ -6,12 +6,18 @@ import { checkRange, invalid } from "./errors.js";
 import { weightsOnly, type ParamFilter } from "./params.js";
 
 export interface MagnitudePruningOptions {
-  /** Fraction of the selected weights to zero, in [0, 1]. round(amount·n) are pruned, as torch.nn.utils.prune. */
+  /** Fraction of the selected weights to zero, in [0, 1]. round(amount·n) are pruned, rounding ties to even as torch.nn.utils.prune (Python's round). */
   amount: number;
   /** "global": one threshold over all selected weights; "layer" (default): the fraction within each tensor. */
   scope?: "global" | "layer";
   /** Which parameters are pruned. Default `weightsOnly` (rank ≥ 2: no biases). */
   filter?: ParamFilter;
+}
+
+/** round(x) with ties to even, as Python's round() that torch.nn.utils.prune uses for the count. */
+export function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
 /** Indices of the k smallest |values| (ties by index, so the choice is deterministic). */
@@ -52,7 +58,7 @@ export class MagnitudePruner {
     const keep = data.map((d) => new Float32Array(d.length).fill(1));
     if ((this.options.scope ?? "layer") === "layer") {
       data.forEach((d, i) => {
-        for (const j of smallest(d, Math.round(amount * d.length))) keep[i][j] = 0;
+        for (const j of smallest(d, roundHalfEven(amount * d.length))) keep[i][j] = 0;
       });
     } else {
       const offsets: number[] = [];
@@ -63,7 +69,7 @@ export class MagnitudePruner {
       }
       const all = new Float32Array(n);
       data.forEach((d, i) => all.set(d, offsets[i]));
-      for (const g of smallest(all, Math.round(amount * n))) {
+      for (const g of smallest(all, roundHalfEven(amount * n))) {
         let i = offsets.length - 1;
         while (offsets[i] > g) i--;
         keep[i][g - offsets[i]] = 0;
