@@ -22,3 +22,14 @@ describe("registry", () => {
     expect(() => resolve("dataset", { name: "cifar-10", dir })).toThrow(/cifar10/);
   });
 });
+
+describe("registry: digit-segmentation", () => {
+  it("builds from plain options", () => {
+    const ds = resolve<Dataset>("dataset", { name: "digit-segmentation", length: 3, seed: 1, canvas: 32, digits: 1, split: "test" });
+    expect(ds.shape).toEqual([32, 32, 1]);
+    expect(ds.labelShape).toEqual([32, 32]);
+    const y = ds.get(0).y as Int32Array;
+    expect(new Set(Array.from(y)).size).toBe(2); // background and one digit
+    expect(() => resolve("dataset", { name: "digit-segmentation", length: 3, seed: 1, canvas: 16 })).toThrow(/canvas/);
+  });
+});
