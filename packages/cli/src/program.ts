@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from "commander";
 import { GradkitError, KINDS, isKind, registry as defaultRegistry, UnknownKindError, type Registry } from "@gradkit/registry";
 import { version } from "../package.json";
 import { backendsReport } from "./backends-report.js";
+import { addAugmentPreviewCommand } from "./commands/augment-preview.js";
 import { loadBackends, loadBuiltins, loadPlugin, type LoadedBackends } from "./load.js";
 import { renderBackends, renderEntries } from "./render.js";
 
@@ -113,6 +114,8 @@ export function createProgram(overrides: Partial<CliContext> = {}): Command {
         ctx.stdout(renderEntries(entries, { columns: ctx.columns }));
       }
     });
+
+  addAugmentPreviewCommand(program, ctx, loadRequestedPlugins);
 
   return program;
 }
