@@ -106,6 +106,28 @@ export class MagnitudePruner {
     return { overall: zeros / n, perParam };
   }
 
+  /** The masks by parameter path (the pruner's own tensors: save them, do not dispose). */
+  stateDict(): Record<string, Tensor> {
+    return Object.fromEntries(this.masks);
+  }
+
+  /** Loads masks saved by `stateDict()` (copies; shapes checked first), then applies them. */
+  loadStateDict(state: Record<string, Tensor>): void {
+    const known = new Map(this.params);
+    for (const [name, m] of Object.entries(state ?? {})) {
+      const p = known.get(name);
+      if (p === undefined) throw invalid("MagnitudePruner.loadStateDict", `no pruned parameter named '${name}'; known: ${[...known.keys()].join(", ")}.`, { name });
+      if (!(m instanceof tf.Tensor) || m.shape.join(",") !== p.shape.join(",")) {
+        throw invalid("MagnitudePruner.loadStateDict", `mask '${name}' must be a tensor of shape [${p.shape.join(", ")}]; received ${m instanceof tf.Tensor ? `shape [${m.shape.join(", ")}]` : describeValue(m)}.`, { name });
+      }
+    }
+    for (const [name, m] of Object.entries(state)) {
+      this.masks.get(name)?.dispose();
+      this.masks.set(name, tf.clone(m));
+    }
+    this.apply();
+  }
+
   dispose(): void {
     for (const m of this.masks.values()) m.dispose();
     this.masks.clear();
