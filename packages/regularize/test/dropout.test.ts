@@ -68,6 +68,17 @@ describe("dropout (p = drop probability, q = 1 − p)", () => {
     tf.dispose([x, ya, yb, g, spatial, e]);
   });
 
+  it("restoring the module's stream state replays the same mask", () => {
+    const d = new Dropout(0.5, { seed: 12 });
+    const x = tf.ones([4, 6]);
+    const saved = JSON.parse(JSON.stringify(d.stream.getState()));
+    const first = d.call(x);
+    d.stream.setState(saved);
+    const replay = d.call(x);
+    expect(Array.from(replay.dataSync())).toEqual(Array.from(first.dataSync()));
+    tf.dispose([x, first, replay]);
+  });
+
   it("leaks nothing in a training step and rejects bad options", () => {
     const d = new Dropout(0.2, { seed: 1 });
     const x = tf.ones([8, 8]);
