@@ -149,6 +149,36 @@ class DenseLayer(nn.Module):
             self.conv1 = nn.Conv2d(c, k, 3, padding=1, bias=False)
 
 
+class Transition(nn.Module):
+    def __init__(self, c, out):
+        super().__init__()
+        self.bn1 = nn.BatchNorm2d(c)
+        self.conv1 = nn.Conv2d(c, out, 1, bias=False)
+
+    def forward(self, x):
+        return F.avg_pool2d(self.conv1(F.relu(self.bn1(x))), 2)
+
+
+def dense_layer_forward(self, x):
+    y = self.conv1(F.relu(self.bn1(x)))
+    if hasattr(self, "conv2"):
+        y = self.conv2(F.relu(self.bn2(y)))
+    return torch.cat([x, y], 1)
+
+
+DenseLayer.forward = dense_layer_forward
+
+
+def bottleneck_forward(self, x):
+    out = F.relu(self.bn1(self.conv1(x)))
+    out = F.relu(self.bn2(self.conv2(out)))
+    out = self.bn3(self.conv3(out))
+    return F.relu(out + (x if self.downsample is None else self.downsample(x)))
+
+
+Bottleneck.forward = bottleneck_forward
+
+
 class DenseNet(nn.Module):
     def __init__(self, depth, k, bottleneck, compression, num_classes=10):
         super().__init__()
@@ -163,13 +193,16 @@ class DenseNet(nn.Module):
             setattr(self, f"block{b + 1}", nn.Sequential(*layers))
             if b < 2:
                 out = int(math.floor(c * compression))
-                t = nn.Module()
-                t.bn1 = nn.BatchNorm2d(c)
-                t.conv1 = nn.Conv2d(c, out, 1, bias=False)
-                setattr(self, f"trans{b + 1}", t)
+                setattr(self, f"trans{b + 1}", Transition(c, out))
                 c = out
         self.bn = nn.BatchNorm2d(c)
         self.fc = nn.Linear(c, num_classes)
+
+    def forward(self, x):
+        y = self.trans1(self.block1(self.conv1(x)))
+        y = self.trans2(self.block2(y))
+        y = F.relu(self.bn(self.block3(y)))
+        return self.fc(y.mean(dim=(2, 3)))
 
 
 # ── the small nets, as gradkit builds them ──
@@ -213,6 +246,56 @@ def fcn(variant, classes, in_ch, w):
     f = {"32s": 32, "16s": 16, "8s": 8}[variant]
     m.upscore = nn.ConvTranspose2d(classes, classes, 2 * f, f, f // 2, bias=False)
     return m
+
+
+def fcn_forward(m, variant, x):
+    pooled = []
+    y = x
+    for i in range(5):
+        y = getattr(m, f"stage{i + 1}")(y)
+        pooled.append(y)
+    score = m.score_fr(F.relu(m.fc7(F.relu(m.fc6(y)))))
+    if variant != "32s":
+        score = m.upscore2(score) + m.score_pool4(pooled[3])
+    if variant == "8s":
+        score = m.upscore_pool4(score) + m.score_pool3(pooled[2])
+    return m.upscore(score)
+
+
+def export_case(net, x, forward=None):
+    """float32 weights (NHWC layouts), input NHWC, output computed in float64, eval mode."""
+    torch.manual_seed(1)
+    for mod in net.modules():
+        if isinstance(mod, nn.BatchNorm2d):
+            mod.running_mean.uniform_(-0.5, 0.5)
+            mod.running_var.uniform_(0.5, 1.5)
+            mod.weight.data.uniform_(0.5, 1.5)
+            mod.bias.data.uniform_(-0.5, 0.5)
+    net.eval()
+    state = {}
+    for k, v in net.state_dict().items():
+        if k.endswith("num_batches_tracked"):
+            continue
+        v = v.float()
+        if v.dim() == 4:
+            v = v.permute(2, 3, 1, 0)  # conv [out, in, kh, kw] / transposed conv [in, out, kh, kw] -> [kh, kw, in|out, out|in]
+        elif v.dim() == 2:
+            v = v.t()
+        state[k] = {"shape": list(v.shape), "data": v.contiguous().flatten().tolist()}
+    net = net.double()
+    for p in list(net.parameters()) + list(net.buffers()):
+        if p.dtype == torch.float64:
+            p.data = p.data.float().double()
+    with torch.no_grad():
+        xd = x.float().double()
+        y = forward(net, xd) if forward else net(xd)
+    if y.dim() == 4:
+        y = y.permute(0, 2, 3, 1)
+    return {
+        "input": {"shape": list(x.permute(0, 2, 3, 1).shape), "data": x.float().permute(0, 2, 3, 1).contiguous().flatten().tolist()},
+        "state": state,
+        "output": {"shape": list(y.shape), "data": y.contiguous().flatten().tolist()},
+    }
 
 
 def mlp(sizes, bn):
@@ -284,6 +367,17 @@ def main():
             "state": state,
             "output": {"shape": list(y.shape), "data": y.flatten().tolist()},
         }, f)
+
+    # More wiring checks: a v1.5 Bottleneck with a projection, a small DenseNet-BC, a small FCN-8s.
+    torch.manual_seed(2)
+    cases = {}
+    block = Bottleneck(8, 4, 2, nn.Sequential(conv1x1(8, 16, 2), nn.BatchNorm2d(16)))
+    cases["bottleneck"] = export_case(block, torch.randn(2, 8, 7, 7))
+    cases["densenet_bc_10_4"] = export_case(DenseNet(10, 4, True, 0.5, num_classes=5), torch.randn(2, 3, 8, 8))
+    f8 = fcn("8s", 3, 3, 2)
+    cases["fcn8s"] = export_case(f8, torch.randn(1, 3, 32, 32), lambda m, x: fcn_forward(m, "8s", x))
+    with open(os.path.join(OUT, "forward.json"), "w") as f:
+        json.dump(cases, f)
 
 
 if __name__ == "__main__":
