@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import type { Tensor } from "@tensorflow/tfjs-core";
 import { AvgPool2d, Conv2d, Linear, Module, Sequential } from "@gradkit/nn";
 import { BatchNorm2d } from "@gradkit/norm";
+import { Dropout } from "@gradkit/regularize";
 import type { Rng } from "@gradkit/tensor";
 import { ArchError } from "./errors.js";
 import { archOptions } from "./options.js";
@@ -17,9 +18,11 @@ export class DenseLayer extends Module {
   readonly conv1: Conv2d;
   readonly bn2: BatchNorm2d | undefined;
   readonly conv2: Conv2d | undefined;
+  readonly drop: Dropout | undefined;
 
-  constructor(inChannels: number, growthRate: number, bottleneck: boolean, rng: Rng) {
+  constructor(inChannels: number, growthRate: number, bottleneck: boolean, rng: Rng, dropout = 0) {
     super();
+    if (dropout > 0) this.drop = this.registerModule("drop", new Dropout(dropout, { rng }));
     this.bn1 = this.registerModule("bn1", new BatchNorm2d(inChannels));
     if (bottleneck) {
       const inter = 4 * growthRate;
@@ -32,8 +35,9 @@ export class DenseLayer extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    let y = this.conv1.call(tf.relu(this.bn1.call(x)));
-    if (this.bn2 !== undefined && this.conv2 !== undefined) y = this.conv2.call(tf.relu(this.bn2.call(y)));
+    const drop = (t: Tensor): Tensor => (this.drop === undefined ? t : this.drop.call(t));
+    let y = drop(this.conv1.call(tf.relu(this.bn1.call(x))));
+    if (this.bn2 !== undefined && this.conv2 !== undefined) y = drop(this.conv2.call(tf.relu(this.bn2.call(y))));
     return tf.concat([x, y], -1);
   }
 }
@@ -43,16 +47,19 @@ export class Transition extends Module {
   readonly bn1: BatchNorm2d;
   readonly conv1: Conv2d;
   readonly pool: AvgPool2d;
+  readonly drop: Dropout | undefined;
 
-  constructor(inChannels: number, outChannels: number, rng: Rng) {
+  constructor(inChannels: number, outChannels: number, rng: Rng, dropout = 0) {
     super();
     this.bn1 = this.registerModule("bn1", new BatchNorm2d(inChannels));
     this.conv1 = this.registerModule("conv1", new Conv2d(inChannels, outChannels, 1, { bias: false, rng }));
     this.pool = this.registerModule("pool", new AvgPool2d(2, { stride: 2 }));
+    if (dropout > 0) this.drop = this.registerModule("drop", new Dropout(dropout, { rng }));
   }
 
   forward(x: Tensor): Tensor {
-    return this.pool.call(this.conv1.call(tf.relu(this.bn1.call(x))));
+    const y = this.conv1.call(tf.relu(this.bn1.call(x)));
+    return this.pool.call(this.drop === undefined ? y : this.drop.call(y));
   }
 }
 
@@ -63,7 +70,8 @@ export class Transition extends Module {
  * convolutions and the classifier: n = (L − 4)/3, or (L − 4)/6 with the
  * bottleneck (two convolutions per layer). DenseNet-BC = bottleneck +
  * compression θ = 0.5; plain DenseNet is `{ bottleneck: false, compression: 1 }`.
- * Convolutions have no bias. Names: conv1, block1.0.bn1, …, trans1, …, bn, fc.
+ * `dropout` (default 0; the paper's 0.2 without augmentation) follows every
+ * convolution but the first. Convolutions have no bias. Names: conv1, block1.0.bn1, …, trans1, …, bn, fc.
  */
 export class DenseNet extends Module {
   readonly depth: number;
@@ -97,13 +105,13 @@ export class DenseNet extends Module {
     for (let b = 0; b < 3; b++) {
       const block = new Sequential();
       for (let i = 0; i < n; i++) {
-        block.append(new DenseLayer(c, o.growthRate, o.bottleneck, rng));
+        block.append(new DenseLayer(c, o.growthRate, o.bottleneck, rng, o.dropout));
         c += o.growthRate;
       }
       this.blocks.push(this.registerModule(`block${b + 1}`, block));
       if (b < 2) {
         const out = Math.floor(c * o.compression);
-        this.transitions.push(this.registerModule(`trans${b + 1}`, new Transition(c, out, rng)));
+        this.transitions.push(this.registerModule(`trans${b + 1}`, new Transition(c, out, rng, o.dropout)));
         c = out;
       }
     }

@@ -60,6 +60,8 @@ export const denseNetSchema = z.object({
   growthRate: posInt.default(12),
   bottleneck: z.boolean().default(true),
   compression: z.number().gt(0).max(1).default(0.5),
+  /** Dropout after every convolution but the first (the paper's 0.2 without data augmentation). */
+  dropout: probability.default(0),
   numClasses: posInt.default(10),
   inChannels: posInt.default(3),
   ...rngFields,

@@ -31,7 +31,9 @@ describe("DenseNet (Huang et al. 2017, CIFAR)", () => {
     checkBackward(m, x, [1, 9]);
     tf.dispose([x, y]);
     m.dispose();
-    const plain = new DenseNet({ depth: 7, growthRate: 3, bottleneck: false, compression: 1, numClasses: 4 });
+    // With the paper's dropout (0.2) after every convolution but the first, in train mode.
+    const plain = new DenseNet({ depth: 7, growthRate: 3, bottleneck: false, compression: 1, numClasses: 4, dropout: 0.2, seed: 1 });
+    expect(plain.namedModules().filter(([, mod]) => mod.typeName === "Dropout")).toHaveLength(3 + 2);
     const x2 = tf.randomNormal([2, 8, 8, 3], 0, 1, "float32", 1);
     checkBackward(plain, x2, [0, 3]);
     x2.dispose();
