@@ -1,6 +1,8 @@
 import * as tf from "@tensorflow/tfjs-core";
 import * as z from "zod";
 import { augmentation, uniformIn, type Augmentation } from "./augmentation.js";
+import { badOption } from "./errors.js";
+import { sampleBilinear } from "./sample.js";
 
 /** Parameters of one affine warp, in pixels and degrees, about the image center. */
 export interface AffineParams {
@@ -48,19 +50,35 @@ export function affineMatrix(p: AffineParams, height: number, width: number): Ma
 }
 
 /**
- * Warps each sample by its own AffineParams with tf.image.transform (which
- * takes the output→input map, so the forward matrix is inverted here).
- * Outside pixels are filled with `fill`.
+ * Warps each sample by its own AffineParams: the forward matrix is inverted
+ * in JS, the source coordinate of every output pixel is computed with
+ * tensor ops ([N, H, W] grids) and sampled by `sampleBilinear` (nearest:
+ * the coordinates rounded first). Outside pixels are filled with `fill`.
+ *
+ * Not tf.image.transform: in tfjs-backend-cpu 4.22 its kernel returns from
+ * inside the batch loop, so every sample after the first comes back as the
+ * fill value (kernels/Transform.js).
  */
 export function warpAffine(x: tf.Tensor4D, params: readonly AffineParams[], interpolation: "nearest" | "bilinear" = "bilinear", fill = 0): tf.Tensor4D {
   const [n, h, w] = x.shape;
-  const flat = new Float32Array(n * 8);
-  params.forEach((p, i) => {
+  if (params.length !== n) throw badOption("warpAffine", "params", `one AffineParams per sample (${n})`, params.length);
+  const rows: number[][] = [[], [], [], [], [], []];
+  params.forEach((p) => {
     const m = inv3(affineMatrix(p, h, w));
-    const k = m[8];
-    flat.set([m[0] / k, m[1] / k, m[2] / k, m[3] / k, m[4] / k, m[5] / k, m[6] / k, m[7] / k], i * 8);
+    for (let k = 0; k < 6; k++) rows[k].push(m[k] / m[8]);
   });
-  return tf.tidy(() => tf.image.transform(x, tf.tensor2d(flat, [n, 8]), interpolation, "constant", fill) as tf.Tensor4D);
+  return tf.tidy(() => {
+    const coef = (k: number) => tf.tensor3d(Float32Array.from(rows[k]), [n, 1, 1]);
+    const gx = tf.reshape(tf.range(0, w, 1, "float32"), [1, 1, w]);
+    const gy = tf.reshape(tf.range(0, h, 1, "float32"), [1, h, 1]);
+    let sx = tf.add(tf.add(tf.mul(coef(0), gx), tf.mul(coef(1), gy)), coef(2)) as tf.Tensor3D;
+    let sy = tf.add(tf.add(tf.mul(coef(3), gx), tf.mul(coef(4), gy)), coef(5)) as tf.Tensor3D;
+    if (interpolation === "nearest") {
+      sx = tf.round(sx);
+      sy = tf.round(sy);
+    }
+    return sampleBilinear(x, sx, sy, fill);
+  });
 }
 
 const pair = z.tuple([z.number(), z.number()]);

@@ -52,6 +52,18 @@ describe("crops", () => {
     for (const v of y.dataSync()) expect(v < 1e-5 || inputs.has(v.toFixed(4))).toBe(true);
     tf.dispose([x, y]);
   });
+  it("without padding, every sample's crop is a slice of that sample at some integer offset", () => {
+    const x = pattern(5, 6, 6, 2);
+    const y = randomCrop({ padding: 0, size: [4, 3] }).apply(x, stream(8));
+    for (let i = 0; i < 5; i++) {
+      const crop = tf.slice(y, [i, 0, 0, 0], [1, 4, 3, 2]);
+      let found = false;
+      for (let top = 0; top <= 2 && !found; top++) for (let left = 0; left <= 3 && !found; left++) found = maxAbsDiff(crop, tf.slice(x, [i, top, left, 0], [1, 4, 3, 2])) < 1e-5;
+      expect(found).toBe(true);
+      crop.dispose();
+    }
+    tf.dispose([x, y]);
+  });
   it("reflect padding at offset 0 mirrors without repeating the edge (numpy 'reflect')", () => {
     const x = horizontalGradient(1, 1, 5); // [0, .25, .5, .75, 1]
     const padded = tf.mirrorPad(x, [[0, 0], [0, 0], [2, 2], [0, 0]], "reflect");
@@ -102,6 +114,21 @@ describe("affine", () => {
     const want = tf.slice(x, [0, 0, 0, 0], [1, 3, 4, 1]);
     expect(maxAbsDiff(got, want)).toBe(0);
     tf.dispose([x, y, got, want]);
+  });
+  it("each sample of a batch gets its own warp (the batch equals the samples warped one by one)", () => {
+    const x = tf.tile(pattern(1, 7, 7, 2), [3, 1, 1, 1]) as tf.Tensor4D;
+    const params = [30, -60, 90].map((angle) => ({ angle, translate: [1, 0] as [number, number], scale: [1, 1] as [number, number], shear: [0, 0] as [number, number] }));
+    for (const mode of ["nearest", "bilinear"] as const) {
+      const batch = warpAffine(x, params, mode);
+      params.forEach((p, i) => {
+        const one = warpAffine(tf.slice(x, [i, 0, 0, 0], [1, 7, 7, 2]), [p], mode);
+        expect(maxAbsDiff(tf.slice(batch, [i, 0, 0, 0], [1, 7, 7, 2]), one)).toBeLessThan(1e-6);
+        expect(tf.sum(one).dataSync()[0]).toBeGreaterThan(1);
+        one.dispose();
+      });
+      batch.dispose();
+    }
+    x.dispose();
   });
   it("randomAffine: same seed same output, different seed different, shape kept, no leak", () => {
     const x = pattern(4, 8, 8, 3);
