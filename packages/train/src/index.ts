@@ -1,1 +1,7 @@
-export {};
+export { TrainError } from "./errors.js";
+export { Trainer, type TrainerOptions, type GuardOptions } from "./trainer.js";
+export { type Callback, type Logs } from "./callback.js";
+export { earlyStopping, bestCheckpoint, ema, jsonlLogger, csvLogger, progressBar } from "./callbacks.js";
+export { accuracy, topKAccuracy, meanLoss, meanIoU, type Metric, type MetricBatch } from "./metrics.js";
+export { writeFileAtomic } from "./atomic.js";
+export { writeCheckpoint, readCheckpoint, CHECKPOINT_FORMAT, CHECKPOINT_JSON, type CheckpointState } from "./checkpoint.js";

@@ -1,0 +1,159 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import cliProgress from "cli-progress";
+import { EarlyStopping, ExponentialMovingAverage, type EarlyStoppingOptions, type EarlyStoppingState, type EmaOptions } from "@gradkit/regularize";
+import { saveSafetensors } from "@gradkit/tensor";
+import { loadTensor, saveTensor, type SavedTensor } from "@gradkit/optim";
+import type { Callback, Logs } from "./callback.js";
+import type { Trainer } from "./trainer.js";
+import { writeFileAtomic } from "./atomic.js";
+
+/** Stops training when `monitor` (default `val_loss`) stops improving; wraps @gradkit/regularize's EarlyStopping. */
+export function earlyStopping(options: EarlyStoppingOptions & { monitor?: string } = {}): Callback {
+  const monitor = options.monitor ?? "val_loss";
+  const es = new EarlyStopping({ ...options, restoreBestWeights: false });
+  return {
+    name: "earlyStopping",
+    onEpochEnd(trainer, logs) {
+      const value = logs[monitor];
+      if (value !== undefined && es.check(value)) {
+        trainer.stop(`early stopping: '${monitor}' did not improve on ${es.getState().best} for ${options.patience ?? 0} epoch(s)`);
+      }
+    },
+    getState: () => es.getState(),
+    setState: (s) => es.setState(s as EarlyStoppingState),
+  };
+}
+
+/** Saves the weights to `file` (safetensors, atomically) whenever `monitor` improves at an epoch end. */
+export function bestCheckpoint(file: string, options: { monitor?: string; mode?: "min" | "max" } = {}): Callback {
+  const monitor = options.monitor ?? "val_loss";
+  const sign = (options.mode ?? (monitor.includes("loss") ? "min" : "max")) === "min" ? 1 : -1;
+  let best: number | null = null;
+  return {
+    name: "bestCheckpoint",
+    onEpochEnd(trainer, logs) {
+      const value = logs[monitor];
+      if (value === undefined || !Number.isFinite(value)) return;
+      if (best === null || sign * value < sign * best) {
+        best = value;
+        trainer.best = { monitor, value, step: trainer.step };
+        writeFileAtomic(file, saveSafetensors(trainer.model.stateDict(), { monitor, value: String(value), step: String(trainer.step) }));
+      }
+    },
+    getState: () => ({ best }),
+    setState: (s) => {
+      best = (s as { best: number | null }).best;
+    },
+  };
+}
+
+/** Keeps an exponential moving average of the weights, updated after every optimizer step (`ema.ema` once training began). */
+export function ema(options: EmaOptions = {}): Callback & { ema: ExponentialMovingAverage | undefined } {
+  let pending: { numUpdates: number; shadow: Record<string, SavedTensor> } | undefined;
+  const cb: Callback & { ema: ExponentialMovingAverage | undefined } = {
+    name: "ema",
+    ema: undefined,
+    onTrainBegin(trainer) {
+      cb.ema ??= new ExponentialMovingAverage(trainer.model, options);
+      if (pending !== undefined) {
+        const shadow = Object.fromEntries(Object.entries(pending.shadow).map(([k, v]) => [k, loadTensor(v)]));
+        cb.ema.loadStateDict({ numUpdates: pending.numUpdates, shadow });
+        for (const t of Object.values(shadow)) t.dispose();
+        pending = undefined;
+      }
+    },
+    onBatchEnd() {
+      cb.ema?.update();
+    },
+    getState() {
+      if (cb.ema === undefined) return pending;
+      const s = cb.ema.stateDict();
+      return { numUpdates: s.numUpdates, shadow: Object.fromEntries(Object.entries(s.shadow).map(([k, v]) => [k, saveTensor(v)])) };
+    },
+    setState(s) {
+      pending = s as typeof pending;
+      if (cb.ema !== undefined) cb.onTrainBegin?.(undefined as unknown as Trainer);
+    },
+  };
+  return cb;
+}
+
+/** Appends one JSON object per epoch (and per batch with `everyBatch`) to `file`. */
+export function jsonlLogger(file: string, options: { everyBatch?: boolean } = {}): Callback {
+  const write = (kind: string, logs: Logs) => {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.appendFileSync(file, JSON.stringify({ kind, ...logs }) + "\n");
+  };
+  return {
+    name: "jsonlLogger",
+    onBatchEnd: (_t, logs) => {
+      if (options.everyBatch === true) write("batch", logs);
+    },
+    onEpochEnd: (_t, logs) => write("epoch", logs),
+  };
+}
+
+/** Appends one CSV row per epoch to `file`; the header is the first epoch's keys (later keys outside it are dropped). */
+export function csvLogger(file: string): Callback {
+  let columns: string[] | undefined;
+  return {
+    name: "csvLogger",
+    onEpochEnd(_t, logs) {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      if (columns === undefined) {
+        columns = Object.keys(logs);
+        if (!fs.existsSync(file) || fs.statSync(file).size === 0) fs.appendFileSync(file, columns.join(",") + "\n");
+      }
+      fs.appendFileSync(file, columns.map((c) => (logs[c] === undefined ? "" : String(logs[c]))).join(",") + "\n");
+    },
+    getState: () => ({ columns }),
+    setState: (s) => {
+      columns = (s as { columns?: string[] }).columns;
+    },
+  };
+}
+
+/**
+ * A progress bar (cli-progress) per epoch showing loss, accuracy, lr and images/s.
+ * Off when stdout is not a TTY (CI logs, pipes), unless `force`.
+ */
+export function progressBar(options: { force?: boolean; stream?: NodeJS.WritableStream } = {}): Callback {
+  const stream = options.stream ?? process.stdout;
+  const enabled = options.force === true || (stream as { isTTY?: boolean }).isTTY === true;
+  let bar: cliProgress.SingleBar | undefined;
+  let started = 0;
+  let images = 0;
+  return {
+    name: "progressBar",
+    onEpochBegin(trainer, epoch) {
+      if (!enabled) return;
+      bar = new cliProgress.SingleBar(
+        { format: `epoch ${epoch + 1} [{bar}] {value}/{total} loss {loss} acc {accuracy} lr {lr} {ips} img/s`, stream, noTTYOutput: options.force === true, hideCursor: false },
+        cliProgress.Presets.shades_classic,
+      );
+      bar.start(trainer.train.numBatches, trainer.batch, { loss: "-", accuracy: "-", lr: "-", ips: "-" });
+      started = performance.now();
+      images = 0;
+    },
+    onBatchEnd(trainer, logs) {
+      if (bar === undefined) return;
+      images += trainer.train.options.batchSize;
+      const ips = images / Math.max((performance.now() - started) / 1000, 1e-9);
+      bar.update(trainer.batch, {
+        loss: logs.loss?.toFixed(4) ?? "-",
+        accuracy: logs.accuracy?.toFixed(3) ?? "-",
+        lr: logs.lr?.toExponential(2) ?? "-",
+        ips: ips.toFixed(0),
+      });
+    },
+    onEpochEnd() {
+      bar?.stop();
+      bar = undefined;
+    },
+    onTrainEnd() {
+      bar?.stop();
+      bar = undefined;
+    },
+  };
+}

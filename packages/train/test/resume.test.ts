@@ -1,0 +1,97 @@
+import { spawn, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { build } from "esbuild";
+import { LRScheduler } from "@gradkit/schedulers";
+import { createRng } from "@gradkit/tensor";
+import { beforeAll, describe, expect, it } from "vitest";
+import { CHECKPOINT_JSON, ema, readCheckpoint, Trainer } from "../src/index.js";
+import { cpu, makeRun, weightsOf } from "./helpers.js";
+
+beforeAll(cpu);
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "gradkit-train-"));
+
+function trainer(dir: string | undefined, steps: number) {
+  const run = makeRun({ n: 60 }); // 5 batches per epoch, so the runs below stop and resume mid-epoch
+  const scheduler = new LRScheduler(run.optimizer, { name: "cosine", T: 20 });
+  const e = ema({ decay: 0.9 });
+  const t = new Trainer({ ...run, steps, scheduler, rng: createRng(5), callbacks: [e], checkpointDir: dir, log: () => {} });
+  return { t, run, e };
+}
+
+describe("checkpoints and resume", () => {
+  it("N steps + save + resume in a fresh trainer + M steps is bit-identical to N + M steps", () => {
+    const whole = trainer(undefined, 13);
+    whole.t.fit();
+    const dir = tmp();
+    const first = trainer(dir, 7);
+    first.t.fit();
+    first.t.save(dir);
+    const second = trainer(dir, 13).t.resume(dir);
+    expect([second.step, second.epoch, second.batch]).toEqual([7, 1, 2]);
+    second.fit();
+    // float32 weights go through safetensors and the optimizer state through JSON numbers: both exact, so equality is exact.
+    expect(weightsOf(second.model)).toEqual(weightsOf(whole.run.model));
+    expect(second.optimizer.stateDict()).toEqual(whole.run.optimizer.stateDict());
+  });
+
+  it("writes weights and state atomically and keeps only the current weights file", () => {
+    const dir = tmp();
+    const { t } = trainer(dir, 6);
+    t.fit(); // checkpoints at the epoch end (step 5)
+    t.save(dir);
+    const files = fs.readdirSync(dir).sort();
+    expect(files).toEqual([CHECKPOINT_JSON, "weights-6.safetensors"]);
+    const { state, weights } = readCheckpoint(dir);
+    expect(state.trainer).toMatchObject({ step: 6, epoch: 1, batch: 1 });
+    expect(state.data).toEqual({ seed: "3", epoch: 1, batch: 1 });
+    expect(state.scheduler).not.toBeNull();
+    expect(state.rng?.algorithm).toBeDefined();
+    expect(Object.keys(state.callbacks)).toEqual(["ema"]);
+    expect(Object.keys(weights).sort()).toEqual(["1.bias", "1.weight", "3.bias", "3.weight"]);
+    expect(() => trainer(undefined, 1).t.resume(tmp())).toThrow(/no checkpoint in/);
+  });
+});
+
+describe("SIGKILL mid-epoch, then resume in another process", () => {
+  const dir = tmp();
+  // Inside the package (git-ignored), so Node resolves the bundle's @gradkit imports from the workspace.
+  const bundle = path.join(import.meta.dirname, "..", "node_modules", ".cache", "gradkit-train-test", "train.mjs");
+  const child = path.join(import.meta.dirname, "fixtures", "train-child.mjs");
+
+  beforeAll(async () => {
+    // The child runs plain Node: bundle this package's source; the gradkit dependencies resolve to their built dist.
+    await build({
+      entryPoints: [path.join(import.meta.dirname, "..", "src", "index.ts")],
+      bundle: true,
+      format: "esm",
+      platform: "node",
+      outfile: bundle,
+      packages: "external",
+      logLevel: "silent",
+    });
+  });
+
+  const runChild = (ckpt: string, final: string) => spawnSync(process.execPath, [child, bundle, ckpt, "30", final], { encoding: "utf8", cwd: import.meta.dirname });
+
+  it("gives final weights equal to an uninterrupted run's", async () => {
+    const whole = runChild(path.join(dir, "whole"), path.join(dir, "whole.safetensors"));
+    expect(whole.status, whole.stderr).toBe(0);
+
+    const ckpt = path.join(dir, "killed");
+    const proc = spawn(process.execPath, [child, bundle, ckpt, "30", path.join(dir, "never.safetensors"), "40"], { cwd: import.meta.dirname, stdio: "ignore" });
+    const deadline = Date.now() + 30_000;
+    while (!fs.existsSync(path.join(ckpt, CHECKPOINT_JSON)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    const exited = new Promise((r) => proc.on("exit", (_code, signal) => r(signal)));
+    proc.kill("SIGKILL");
+    expect(await exited).toBe("SIGKILL");
+    expect(fs.existsSync(path.join(dir, "never.safetensors"))).toBe(false);
+    const killedAt = JSON.parse(fs.readFileSync(path.join(ckpt, CHECKPOINT_JSON), "utf8")).trainer.step;
+    expect(killedAt).toBeLessThan(30);
+
+    const resumed = runChild(ckpt, path.join(dir, "resumed.safetensors"));
+    expect(resumed.status, resumed.stderr).toBe(0);
+    expect(Buffer.compare(fs.readFileSync(path.join(dir, "resumed.safetensors")), fs.readFileSync(path.join(dir, "whole.safetensors")))).toBe(0);
+  }, 60_000);
+});
