@@ -5,3 +5,4 @@ export { earlyStopping, bestCheckpoint, ema, jsonlLogger, csvLogger, progressBar
 export { accuracy, topKAccuracy, meanLoss, meanIoU, type Metric, type MetricBatch } from "./metrics.js";
 export { writeFileAtomic } from "./atomic.js";
 export { writeCheckpoint, readCheckpoint, CHECKPOINT_FORMAT, CHECKPOINT_JSON, type CheckpointState } from "./checkpoint.js";
+export { trainFromConfig, validateTrainConfig, trainConfigSchema, type TrainConfig, type ParsedTrainConfig } from "./config.js";

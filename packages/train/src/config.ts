@@ -1,0 +1,162 @@
+import * as fs from "node:fs";
+import { z } from "zod";
+import { GradkitError, registry as defaultRegistry, validateOptions, type Registry } from "@gradkit/registry";
+import { DataLoader, type Dataset } from "@gradkit/data";
+import type { Module } from "@gradkit/nn";
+import type { OptimizerFactory } from "@gradkit/optim";
+import { buildSchedule, LRScheduler } from "@gradkit/schedulers";
+import { createRng } from "@gradkit/tensor";
+import { Trainer } from "./trainer.js";
+import { csvLogger, earlyStopping, jsonlLogger, progressBar } from "./callbacks.js";
+import { accuracy, topKAccuracy, type Metric } from "./metrics.js";
+import type { Callback, Logs } from "./callback.js";
+import { TrainError } from "./errors.js";
+
+const spec = z.looseObject({ name: z.string().min(1) });
+
+/** The JSON a run is described by; every named thing is resolved from the registry. */
+export const trainConfigSchema = z.strictObject({
+  /** kind "architecture", e.g. { name: "resnet20", numClasses: 10 } (import @gradkit/arch to register them). */
+  model: spec,
+  /** kind "optimizer", e.g. { name: "adamw", lr: 1e-3 }. */
+  optimizer: spec,
+  /** kind "scheduler", with `interval` "step" (default) or "epoch". */
+  scheduler: spec.optional(),
+  data: z.strictObject({
+    /** kind "dataset", e.g. { name: "mnist", split: "train" }. */
+    train: spec,
+    val: spec.optional(),
+    batchSize: z.number().int().positive(),
+    valBatchSize: z.number().int().positive().optional(),
+    seed: z.union([z.number(), z.string()]).default(0),
+  }),
+  epochs: z.number().int().positive().optional(),
+  steps: z.number().int().positive().optional(),
+  /** Seed of the run's RNG (saved in checkpoints). The model's initialization seed goes in the model spec, if the architecture takes one. */
+  seed: z.union([z.number(), z.string()]).default(0),
+  topK: z.array(z.number().int().positive()).default([]),
+  clipGlobalNorm: z.number().positive().optional(),
+  checkpointDir: z.string().min(1).optional(),
+  checkpointEvery: z.number().int().positive().optional(),
+  /** Resume from checkpointDir when it holds a checkpoint. Default true. */
+  resume: z.boolean().default(true),
+  logDir: z.string().min(1).optional(),
+  earlyStopping: z.strictObject({ monitor: z.string().default("val_loss"), patience: z.number().int().min(0).default(0), minDelta: z.number().min(0).default(0), mode: z.enum(["min", "max"]).default("min") }).optional(),
+  guard: z.union([z.literal(false), z.strictObject({ action: z.enum(["stop", "rollback"]).default("stop"), factor: z.number().gt(1).default(3), lrFactor: z.number().positive().max(1).default(0.5) })]).optional(),
+  progress: z.boolean().default(true),
+});
+
+export type TrainConfig = z.input<typeof trainConfigSchema>;
+export type ParsedTrainConfig = z.output<typeof trainConfigSchema>;
+
+/** Options a dataset takes that name a directory or file; they must exist. */
+const PATH_OPTIONS = ["dir", "root", "path", "file"];
+
+function checkSpec(reg: Registry, kind: "architecture" | "optimizer" | "dataset", where: string, s: { name: string }): void {
+  const { name, ...options } = s;
+  if (!reg.has(kind, name)) {
+    const valid = reg.list(kind).map((e) => e.name);
+    throw new TrainError("TRAIN_UNKNOWN_NAME", `trainFromConfig: ${where}: unknown ${kind} '${name}'. Known: ${valid.length > 0 ? valid.join(", ") : "(none registered)"}.`, {
+      where,
+      kind,
+      received: name,
+      expected: valid,
+    });
+  }
+  const schema = reg.schemaOf(kind, name);
+  let parsed = options as Record<string, unknown>;
+  if (schema !== undefined) {
+    try {
+      parsed = validateOptions(kind, name, schema, options) as Record<string, unknown>;
+    } catch (error) {
+      throw new TrainError("TRAIN_BAD_CONFIG", `trainFromConfig: ${where}: ${(error as Error).message}`, { where, cause: error });
+    }
+  }
+  if (kind === "dataset") {
+    for (const key of PATH_OPTIONS) {
+      const value = parsed[key];
+      if (typeof value === "string" && !fs.existsSync(value)) {
+        throw new TrainError("TRAIN_MISSING_PATH", `trainFromConfig: ${where}.${key}: the ${key === "file" || key === "path" ? "path" : "data directory"} '${value}' does not exist.`, {
+          where: `${where}.${key}`,
+          received: value,
+        });
+      }
+    }
+  }
+}
+
+/**
+ * Checks a config completely (shape, every registry name, every option,
+ * data paths) without making a tensor; returns it with defaults filled in.
+ */
+export function validateTrainConfig(config: unknown, reg: Registry = defaultRegistry): ParsedTrainConfig {
+  const result = trainConfigSchema.safeParse(config);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join(".") || "(config)"}: ${i.message}`);
+    throw new TrainError("TRAIN_BAD_CONFIG", `trainFromConfig: invalid config (${problems.length} problem(s)):\n  - ${problems.join("\n  - ")}`, { issues: result.error.issues });
+  }
+  const c = result.data;
+  if (c.checkpointEvery !== undefined && c.checkpointDir === undefined) {
+    throw new TrainError("TRAIN_BAD_CONFIG", "trainFromConfig: checkpointEvery needs checkpointDir; received none.", { where: "checkpointDir" });
+  }
+  if (c.earlyStopping !== undefined && c.earlyStopping.monitor.startsWith("val_") && c.data.val === undefined) {
+    throw new TrainError("TRAIN_BAD_CONFIG", `trainFromConfig: earlyStopping monitors '${c.earlyStopping.monitor}' but data.val is not set.`, { where: "earlyStopping.monitor" });
+  }
+  checkSpec(reg, "architecture", "model", c.model);
+  checkSpec(reg, "optimizer", "optimizer", c.optimizer);
+  checkSpec(reg, "dataset", "data.train", c.data.train);
+  if (c.data.val !== undefined) checkSpec(reg, "dataset", "data.val", c.data.val);
+  if (c.scheduler !== undefined) {
+    const { interval, ...schedule } = c.scheduler as { interval?: unknown; name: string };
+    if (interval !== undefined && interval !== "step" && interval !== "epoch") {
+      throw new TrainError("TRAIN_BAD_CONFIG", `trainFromConfig: scheduler.interval must be "step" or "epoch"; received ${JSON.stringify(interval)}.`, { where: "scheduler.interval", received: interval });
+    }
+    try {
+      buildSchedule(schedule as never, { registry: reg, initialLr: 1 });
+    } catch (error) {
+      if (error instanceof GradkitError) throw new TrainError("TRAIN_BAD_CONFIG", `trainFromConfig: scheduler: ${error.message}`, { where: "scheduler", cause: error });
+      throw error;
+    }
+  }
+  return c;
+}
+
+/** Validates `config` (see validateTrainConfig), then builds everything, resumes if a checkpoint exists, and trains. */
+export function trainFromConfig(config: TrainConfig, options: { registry?: Registry; callbacks?: Callback[]; log?: (m: string) => void } = {}): { trainer: Trainer; logs: Logs } {
+  const reg = options.registry ?? defaultRegistry;
+  const c = validateTrainConfig(config, reg);
+  const trainSet = reg.resolve<Dataset>("dataset", c.data.train);
+  const valSet = c.data.val === undefined ? undefined : reg.resolve<Dataset>("dataset", c.data.val);
+  const rng = createRng(c.seed);
+  const model = reg.resolve<Module>("architecture", c.model);
+  const optimizer = reg.resolve<OptimizerFactory>("optimizer", c.optimizer)(model.parameterTree());
+  let scheduler: LRScheduler | undefined;
+  if (c.scheduler !== undefined) {
+    const { interval, ...schedule } = c.scheduler as { interval?: "step" | "epoch"; name: string };
+    scheduler = new LRScheduler(optimizer, schedule as never, { interval });
+  }
+  const metrics: Metric[] = [accuracy(), ...c.topK.filter((k) => k > 1).map((k) => topKAccuracy(k))];
+  const callbacks: Callback[] = [...(options.callbacks ?? [])];
+  if (c.earlyStopping !== undefined) callbacks.push(earlyStopping(c.earlyStopping));
+  if (c.logDir !== undefined) callbacks.push(jsonlLogger(`${c.logDir}/metrics.jsonl`), csvLogger(`${c.logDir}/metrics.csv`));
+  if (c.progress) callbacks.push(progressBar());
+  const trainer = new Trainer({
+    model,
+    optimizer,
+    scheduler,
+    rng,
+    metrics,
+    callbacks,
+    train: new DataLoader(trainSet, { batchSize: c.data.batchSize, seed: c.data.seed, prefetch: 0 }),
+    val: valSet === undefined ? undefined : new DataLoader(valSet, { batchSize: c.data.valBatchSize ?? c.data.batchSize, shuffle: false, prefetch: 0 }),
+    epochs: c.epochs,
+    steps: c.steps,
+    clip: c.clipGlobalNorm === undefined ? undefined : { clipGlobalNorm: c.clipGlobalNorm },
+    checkpointDir: c.checkpointDir,
+    checkpointEvery: c.checkpointEvery,
+    guard: c.guard,
+    log: options.log,
+  });
+  if (c.resume && c.checkpointDir !== undefined && fs.existsSync(`${c.checkpointDir}/checkpoint.json`)) trainer.resume(c.checkpointDir);
+  return { trainer, logs: trainer.fit() };
+}
