@@ -6,3 +6,4 @@ export { accuracy, topKAccuracy, meanLoss, meanIoU, type Metric, type MetricBatc
 export { writeFileAtomic } from "./atomic.js";
 export { writeCheckpoint, readCheckpoint, CHECKPOINT_FORMAT, CHECKPOINT_JSON, type CheckpointState } from "./checkpoint.js";
 export { trainFromConfig, validateTrainConfig, trainConfigSchema, type TrainConfig, type ParsedTrainConfig } from "./config.js";
+export { diagnostics, readRunSummary, type RunSummary } from "./diagnostics.js";

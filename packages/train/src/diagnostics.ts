@@ -1,0 +1,100 @@
+import * as fs from "node:fs";
+import type { Callback, Logs } from "./callback.js";
+import type { Trainer } from "./trainer.js";
+import { writeFileAtomic } from "./atomic.js";
+
+/** The run summary `diagnostics()` writes: numbers plus one plain-language finding per check. */
+export interface RunSummary {
+  steps: number;
+  epochs: number;
+  initialLoss: number | null;
+  /** ln C for C classes: the expected initial cross-entropy of an unbiased classifier. */
+  expectedInitialLoss: number | null;
+  /** Per parameter, the mean over sampled steps of ‖Δw‖ / ‖w‖ for one optimizer step. */
+  updateRatios: Record<string, number>;
+  final: Logs | null;
+  findings: string[];
+}
+
+function norm(a: Float32Array): number {
+  let s = 0;
+  for (const v of a) s += v * v;
+  return Math.sqrt(s);
+}
+
+/**
+ * Watches a run and writes a summary JSON at its end (`file`, atomically):
+ * - initial loss against ln C (Karpathy's "verify loss @ init"): off by more than `initTolerance` (default 0.5 nats) is a finding;
+ * - per-layer update/weight ratio ‖Δw‖/‖w‖ sampled every `every` steps (default 50, and step 1):
+ *   around 1e-3 is healthy (CS231n), below 1e-5 "barely moves", above 1e-1 "too fast";
+ * - the train/validation gap at the end (loss and accuracy).
+ */
+export function diagnostics(file: string, options: { every?: number; initTolerance?: number } = {}): Callback & { summary(trainer: Trainer): RunSummary } {
+  const every = options.every ?? 50;
+  const tolerance = options.initTolerance ?? 0.5;
+  let before: Record<string, Float32Array> | undefined;
+  const sums: Record<string, { total: number; n: number }> = {};
+  const cb = {
+    name: "diagnostics",
+    onBatchBegin(trainer: Trainer, step: number) {
+      if (step === 0 || (step + 1) % every === 0) {
+        before = Object.fromEntries(trainer.model.namedParameters().map(([k, v]) => [k, Float32Array.from(v.dataSync() as Float32Array)]));
+      }
+    },
+    onBatchEnd(trainer: Trainer) {
+      if (before === undefined) return;
+      for (const [k, v] of trainer.model.namedParameters()) {
+        const now = v.dataSync() as Float32Array;
+        const old = before[k];
+        const delta = new Float32Array(now.length);
+        for (let i = 0; i < now.length; i++) delta[i] = now[i] - old[i];
+        const w = norm(old);
+        if (w === 0) continue;
+        const s = (sums[k] ??= { total: 0, n: 0 });
+        s.total += norm(delta) / w;
+        s.n += 1;
+      }
+      before = undefined;
+    },
+    onTrainEnd(trainer: Trainer) {
+      writeFileAtomic(file, JSON.stringify(cb.summary(trainer), null, 2));
+    },
+    summary(trainer: Trainer): RunSummary {
+      const findings: string[] = [];
+      const classes = trainer.train.dataset.classes.length;
+      const expected = classes > 1 ? Math.log(classes) : null;
+      const init = trainer.initialLoss;
+      if (init !== null && expected !== null) {
+        const off = init - expected;
+        findings.push(
+          Math.abs(off) <= tolerance
+            ? `Initial loss ${init.toFixed(4)} is close to ln(${classes}) = ${expected.toFixed(4)}: the initialization predicts near-uniform classes, as it should.`
+            : `Initial loss ${init.toFixed(4)} is ${off > 0 ? "above" : "below"} ln(${classes}) = ${expected.toFixed(4)} by ${Math.abs(off).toFixed(2)} nats: the untrained model is ${off > 0 ? "confidently wrong (check the initialization scale and the last layer's bias)" : "suspiciously good (check for label leakage or a wrong loss)"}.`,
+        );
+      }
+      const updateRatios = Object.fromEntries(Object.entries(sums).map(([k, s]) => [k, s.total / s.n]));
+      for (const [k, r] of Object.entries(updateRatios)) {
+        if (r < 1e-5) findings.push(`Parameter '${k}' barely moves: update/weight ratio ${r.toExponential(2)} (healthy is around 1e-3); the learning rate may be too low for it, or its gradient vanishes.`);
+        else if (r > 1e-1) findings.push(`Parameter '${k}' changes too fast: update/weight ratio ${r.toExponential(2)} (healthy is around 1e-3); the learning rate may be too high.`);
+      }
+      const final = trainer.history.at(-1) ?? null;
+      if (final !== null && final.val_loss !== undefined) {
+        const gap = final.val_loss - final.loss;
+        const accGap = final.accuracy !== undefined && final.val_accuracy !== undefined ? final.accuracy - final.val_accuracy : undefined;
+        const accText = accGap === undefined ? "" : ` and accuracy ${(100 * final.accuracy).toFixed(1)}% vs ${(100 * final.val_accuracy).toFixed(1)}%`;
+        findings.push(
+          gap > 0.1 * Math.max(final.loss, 1e-8) && gap > 0.05
+            ? `Validation loss ${final.val_loss.toFixed(4)} is above training loss ${final.loss.toFixed(4)}${accText}: the model is starting to overfit; more data, augmentation or regularization would help.`
+            : `Training loss ${final.loss.toFixed(4)} and validation loss ${final.val_loss.toFixed(4)} are close${accText}: no sign of overfitting${final.loss > (expected ?? Infinity) * 0.5 ? ", but the training loss is still high: the model may underfit (train longer, or a bigger model)" : ""}.`,
+        );
+      }
+      return { steps: trainer.step, epochs: trainer.epoch, initialLoss: init, expectedInitialLoss: expected, updateRatios, final, findings };
+    },
+  };
+  return cb;
+}
+
+/** Reads a summary written by `diagnostics`. */
+export function readRunSummary(file: string): RunSummary {
+  return JSON.parse(fs.readFileSync(file, "utf8")) as RunSummary;
+}
