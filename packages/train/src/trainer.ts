@@ -1,3 +1,5 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs-core";
 import { describeValue } from "@gradkit/registry";
 import { valueAndGrad } from "@gradkit/autograd";
@@ -9,7 +11,7 @@ import type { DataLoader } from "@gradkit/data";
 import type { Rng } from "@gradkit/tensor";
 import type { Callback, Logs } from "./callback.js";
 import { accuracy, meanLoss, type Metric } from "./metrics.js";
-import { readCheckpoint, writeCheckpoint } from "./checkpoint.js";
+import { CHECKPOINT_JSON, readCheckpoint, writeCheckpoint } from "./checkpoint.js";
 import { TrainError } from "./errors.js";
 
 /** What the run guard does when the loss is not finite or exceeds `factor` × the initial loss. */
@@ -164,7 +166,8 @@ export class Trainer {
     if (!bad) return true;
     const what = Number.isFinite(loss) ? `loss ${loss} is above ${factor} × the initial loss ${this.initialLoss}` : `loss is ${loss}`;
     const dir = this.options.checkpointDir;
-    if ((guard?.action ?? "stop") === "rollback" && dir !== undefined && this.rollbacks < (guard?.maxRollbacks ?? 3)) {
+    const canRollback = dir !== undefined && fs.existsSync(path.join(dir, CHECKPOINT_JSON)) && this.rollbacks < (guard?.maxRollbacks ?? 3);
+    if ((guard?.action ?? "stop") === "rollback" && canRollback) {
       this.rollbacks += 1;
       const at = this.step;
       this.restore(dir);
@@ -173,7 +176,8 @@ export class Trainer {
       this.log(`run guard: at step ${at} the ${what}; rolled back to the checkpoint at step ${this.step} and multiplied the lr by ${lrFactor}.`);
       return false;
     }
-    this.stop(`run guard: at step ${this.step} the ${what}; stopped.`);
+    const why = (guard?.action ?? "stop") === "rollback" ? " (no checkpoint to roll back to, or too many rollbacks)" : "";
+    this.stop(`run guard: at step ${this.step} the ${what}; stopped${why}.`);
     this.log(this.stopReason!);
     return false;
   }
@@ -241,7 +245,6 @@ export class Trainer {
       last = this.endEpoch();
     }
     this.emit("onTrainEnd", last);
-    if (this.stopReason !== undefined) last = { ...last };
     return last;
   }
 

@@ -28,12 +28,15 @@ describe("checkpoints and resume", () => {
     const first = trainer(dir, 7);
     first.t.fit();
     first.t.save(dir);
-    const second = trainer(dir, 13).t.resume(dir);
+    const fresh = trainer(dir, 13);
+    const second = fresh.t.resume(dir);
     expect([second.step, second.epoch, second.batch]).toEqual([7, 1, 2]);
     second.fit();
     // float32 weights go through safetensors and the optimizer state through JSON numbers: both exact, so equality is exact.
     expect(weightsOf(second.model)).toEqual(weightsOf(whole.run.model));
     expect(second.optimizer.stateDict()).toEqual(whole.run.optimizer.stateDict());
+    const shadow = (e: ReturnType<typeof ema>) => Object.fromEntries(Object.entries(e.ema!.averaged()).map(([k, v]) => [k, v.dataSync()]));
+    expect(shadow(fresh.e)).toEqual(shadow(whole.e)); // the EMA callback's state went through the checkpoint too
   });
 
   it("writes weights and state atomically and keeps only the current weights file", () => {
