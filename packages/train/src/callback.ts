@@ -1,3 +1,4 @@
+import type { Tensor } from "@tensorflow/tfjs-core";
 import type { Trainer } from "./trainer.js";
 
 /** Numbers a hook sees: always `step` (optimizer steps done), `epoch` and `lr`; loss and metrics as they exist. */
@@ -12,6 +13,8 @@ export interface Callback {
   onTrainBegin?(trainer: Trainer): void;
   onEpochBegin?(trainer: Trainer, epoch: number): void;
   onBatchBegin?(trainer: Trainer, step: number): void;
+  /** After the loss passed the run guard, before the optimizer step; the trainer owns `grads` (flat `{ paramName: gradient }`). */
+  onGradients?(trainer: Trainer, grads: Record<string, Tensor>): void;
   onBatchEnd?(trainer: Trainer, logs: Logs): void;
   onEpochEnd?(trainer: Trainer, logs: Logs): void;
   onTrainEnd?(trainer: Trainer, logs: Logs): void;

@@ -1,4 +1,6 @@
 import * as fs from "node:fs";
+import * as tf from "@tensorflow/tfjs-core";
+import type { Module } from "@gradkit/nn";
 import type { Callback, Logs } from "./callback.js";
 import type { Trainer } from "./trainer.js";
 import { writeFileAtomic } from "./atomic.js";
@@ -12,6 +14,10 @@ export interface RunSummary {
   expectedInitialLoss: number | null;
   /** Per parameter, the mean over sampled steps of ‖Δw‖ / ‖w‖ for one optimizer step. */
   updateRatios: Record<string, number>;
+  /** Per parameter, the mean over sampled steps of the gradient's L2 norm. */
+  gradientNorms: Record<string, number>;
+  /** Per ReLU module (by path), the mean over sampled steps of the fraction of units never positive on the batch, and of zero activations. */
+  relu: Record<string, { deadFraction: number; zeroFraction: number }>;
   final: Logs | null;
   findings: string[];
 }
@@ -27,6 +33,7 @@ function norm(a: Float32Array): number {
  * - initial loss against ln C (Karpathy's "verify loss @ init"): off by more than `initTolerance` (default 0.5 nats) is a finding;
  * - per-layer update/weight ratio ‖Δw‖/‖w‖ sampled every `every` steps (default 50, and step 1):
  *   around 1e-3 is healthy (CS231n), below 1e-5 "barely moves", above 1e-1 "too fast";
+ * - per-parameter gradient norms and, per ReLU module, the dead-unit and zero-activation fractions (same sampled steps);
  * - the train/validation gap at the end (loss and accuracy).
  */
 export function diagnostics(file: string, options: { every?: number; initTolerance?: number } = {}): Callback & { summary(trainer: Trainer): RunSummary } {
@@ -34,11 +41,51 @@ export function diagnostics(file: string, options: { every?: number; initToleran
   const tolerance = options.initTolerance ?? 0.5;
   let before: Record<string, Float32Array> | undefined;
   const sums: Record<string, { total: number; n: number }> = {};
+  const gradSums: Record<string, { total: number; n: number }> = {};
+  const reluSums: Record<string, { dead: number; zero: number; n: number }> = {};
+  const patched: Module[] = [];
+  const add = (m: Record<string, { total: number; n: number }>, k: string, v: number) => {
+    const s = (m[k] ??= { total: 0, n: 0 });
+    s.total += v;
+    s.n += 1;
+  };
+  const mean = (m: Record<string, { total: number; n: number }>) => Object.fromEntries(Object.entries(m).map(([k, s]) => [k, s.total / s.n]));
   const cb = {
     name: "diagnostics",
+    onTrainBegin(trainer: Trainer) {
+      // Observe every ReLU module's output on sampled steps (a functional F.relu inside a forward is not seen).
+      for (const [where, m] of trainer.model.namedModules()) {
+        if (m.typeName !== "ReLU" || patched.includes(m)) continue;
+        const original = m.call.bind(m);
+        m.call = (x: tf.Tensor, ...rest: tf.Tensor[]) => {
+          const y = original(x, ...rest);
+          if (before !== undefined) {
+            const [dead, zero] = tf.tidy(() => {
+              const flat = tf.reshape(y, [-1, y.shape[y.rank - 1]]);
+              return [tf.mean(tf.cast(tf.lessEqual(tf.max(flat, 0), 0), "float32")), tf.mean(tf.cast(tf.lessEqual(flat, 0), "float32"))];
+            });
+            const s = (reluSums[where] ??= { dead: 0, zero: 0, n: 0 });
+            s.dead += dead.dataSync()[0];
+            s.zero += zero.dataSync()[0];
+            s.n += 1;
+            tf.dispose([dead, zero]);
+          }
+          return y;
+        };
+        patched.push(m);
+      }
+    },
     onBatchBegin(trainer: Trainer, step: number) {
       if (step === 0 || (step + 1) % every === 0) {
         before = Object.fromEntries(trainer.model.namedParameters().map(([k, v]) => [k, Float32Array.from(v.dataSync() as Float32Array)]));
+      }
+    },
+    onGradients(_trainer: Trainer, grads: Record<string, tf.Tensor>) {
+      if (before === undefined) return;
+      for (const [k, g] of Object.entries(grads)) {
+        const n = tf.tidy(() => tf.norm(g));
+        add(gradSums, k, n.dataSync()[0]);
+        n.dispose();
       }
     },
     onBatchEnd(trainer: Trainer) {
@@ -50,13 +97,12 @@ export function diagnostics(file: string, options: { every?: number; initToleran
         for (let i = 0; i < now.length; i++) delta[i] = now[i] - old[i];
         const w = norm(old);
         if (w === 0) continue;
-        const s = (sums[k] ??= { total: 0, n: 0 });
-        s.total += norm(delta) / w;
-        s.n += 1;
+        add(sums, k, norm(delta) / w);
       }
       before = undefined;
     },
     onTrainEnd(trainer: Trainer) {
+      for (const m of patched.splice(0)) delete (m as { call?: unknown }).call;
       writeFileAtomic(file, JSON.stringify(cb.summary(trainer), null, 2));
     },
     summary(trainer: Trainer): RunSummary {
@@ -72,7 +118,15 @@ export function diagnostics(file: string, options: { every?: number; initToleran
             : `Initial loss ${init.toFixed(4)} is ${off > 0 ? "above" : "below"} ln(${classes}) = ${expected.toFixed(4)} by ${Math.abs(off).toFixed(2)} nats: the untrained model is ${off > 0 ? "confidently wrong (check the initialization scale and the last layer's bias)" : "suspiciously good (check for label leakage or a wrong loss)"}.`,
         );
       }
-      const updateRatios = Object.fromEntries(Object.entries(sums).map(([k, s]) => [k, s.total / s.n]));
+      const updateRatios = mean(sums);
+      const gradientNorms = mean(gradSums);
+      const relu = Object.fromEntries(Object.entries(reluSums).map(([k, s]) => [k, { deadFraction: s.dead / s.n, zeroFraction: s.zero / s.n }]));
+      for (const [k, r] of Object.entries(relu)) {
+        if (r.deadFraction > 0.5) findings.push(`ReLU '${k}' has ${(100 * r.deadFraction).toFixed(0)}% dead units (never positive on a batch): lower the learning rate, check the initialization, or try LeakyReLU.`);
+      }
+      for (const [k, g] of Object.entries(gradientNorms)) {
+        if (g < 1e-8) findings.push(`Parameter '${k}' gets (almost) no gradient: norm ${g.toExponential(2)}; it is cut off from the loss (dead units upstream, or vanishing gradients).`);
+      }
       for (const [k, r] of Object.entries(updateRatios)) {
         if (r < 1e-5) findings.push(`Parameter '${k}' barely moves: update/weight ratio ${r.toExponential(2)} (healthy is around 1e-3); the learning rate may be too low for it, or its gradient vanishes.`);
         else if (r > 1e-1) findings.push(`Parameter '${k}' changes too fast: update/weight ratio ${r.toExponential(2)} (healthy is around 1e-3); the learning rate may be too high.`);
@@ -88,7 +142,7 @@ export function diagnostics(file: string, options: { every?: number; initToleran
             : `Training loss ${final.loss.toFixed(4)} and validation loss ${final.val_loss.toFixed(4)} are close${accText}: no sign of overfitting${final.loss > (expected ?? Infinity) * 0.5 ? ", but the training loss is still high: the model may underfit (train longer, or a bigger model)" : ""}.`,
         );
       }
-      return { steps: trainer.step, epochs: trainer.epoch, initialLoss: init, expectedInitialLoss: expected, updateRatios, final, findings };
+      return { steps: trainer.step, epochs: trainer.epoch, initialLoss: init, expectedInitialLoss: expected, updateRatios, gradientNorms, relu, final, findings };
     },
   };
   return cb;

@@ -144,6 +144,7 @@ export class Trainer {
     try {
       const loss = value.dataSync()[0];
       if (!this.guardAllows(loss)) return undefined;
+      this.emit("onGradients", grads);
       tf.tidy(() => {
         this.optimizer.step(grads as GradTree);
       });
