@@ -1,3 +1,5 @@
+import "./register.js";
+
 export { TrainError } from "./errors.js";
 export { Trainer, type TrainerOptions, type GuardOptions } from "./trainer.js";
 export { type Callback, type Logs } from "./callback.js";

@@ -48,3 +48,14 @@ describe("metrics (exact counts, by hand)", () => {
     expect(m.compute()).toBeCloseTo((1 / 2 + 2 / 3) / 2, 12);
   });
 });
+
+describe("registry", () => {
+  it("registers the metrics and callbacks by name with option schemas", async () => {
+    const { resolve, list } = await import("@gradkit/registry");
+    const top5 = resolve<{ name: string }>("metric", { name: "topKAccuracy", k: 5 });
+    expect(top5.name).toBe("top5");
+    expect(list("metric").map((e) => e.name)).toEqual(["accuracy", "meanIoU", "meanLoss", "topKAccuracy"]);
+    expect(list("callback").map((e) => e.name)).toEqual(["bestCheckpoint", "csvLogger", "diagnostics", "earlyStopping", "ema", "jsonlLogger", "progressBar"]);
+    expect(() => resolve("metric", { name: "topKAccuracy", k: 0 })).toThrow(/k/);
+  });
+});
