@@ -5,7 +5,6 @@ import { EarlyStopping, ExponentialMovingAverage, type EarlyStoppingOptions, typ
 import { saveSafetensors } from "@gradkit/tensor";
 import { loadTensor, saveTensor, type SavedTensor } from "@gradkit/optim";
 import type { Callback, Logs } from "./callback.js";
-import type { Trainer } from "./trainer.js";
 import { writeFileAtomic } from "./atomic.js";
 
 /** Stops training when `monitor` (default `val_loss`) stops improving; wraps @gradkit/regularize's EarlyStopping. */
@@ -51,17 +50,22 @@ export function bestCheckpoint(file: string, options: { monitor?: string; mode?:
 /** Keeps an exponential moving average of the weights, updated after every optimizer step (`ema.ema` once training began). */
 export function ema(options: EmaOptions = {}): Callback & { ema: ExponentialMovingAverage | undefined } {
   let pending: { numUpdates: number; shadow: Record<string, SavedTensor> } | undefined;
+  const loadPending = (average: ExponentialMovingAverage) => {
+    if (pending === undefined) return;
+    const shadow = Object.fromEntries(Object.entries(pending.shadow).map(([k, v]) => [k, loadTensor(v)]));
+    try {
+      average.loadStateDict({ numUpdates: pending.numUpdates, shadow });
+    } finally {
+      for (const t of Object.values(shadow)) t.dispose();
+    }
+    pending = undefined;
+  };
   const cb: Callback & { ema: ExponentialMovingAverage | undefined } = {
     name: "ema",
     ema: undefined,
     onTrainBegin(trainer) {
       cb.ema ??= new ExponentialMovingAverage(trainer.model, options);
-      if (pending !== undefined) {
-        const shadow = Object.fromEntries(Object.entries(pending.shadow).map(([k, v]) => [k, loadTensor(v)]));
-        cb.ema.loadStateDict({ numUpdates: pending.numUpdates, shadow });
-        for (const t of Object.values(shadow)) t.dispose();
-        pending = undefined;
-      }
+      loadPending(cb.ema);
     },
     onBatchEnd() {
       cb.ema?.update();
@@ -73,7 +77,7 @@ export function ema(options: EmaOptions = {}): Callback & { ema: ExponentialMovi
     },
     setState(s) {
       pending = s as typeof pending;
-      if (cb.ema !== undefined) cb.onTrainBegin?.(undefined as unknown as Trainer);
+      if (cb.ema !== undefined) loadPending(cb.ema);
     },
   };
   return cb;
