@@ -1,5 +1,5 @@
 import { createRequire } from "node:module";
-import { OptionError, closestMatch, describeValue, type OptionIssue } from "@gradkit/registry";
+import { checkedOptions, validateOptions } from "@gradkit/registry";
 import { nodeSystem, type HostSystem } from "./system.js";
 
 /** Loads a module by id, synchronously, as `require` does. */
@@ -26,42 +26,14 @@ export function defaultLoad(id: string): unknown {
   return createRequire(import.meta.url)(id);
 }
 
-const CHECKS: Record<keyof CudaProviderOptions, (value: unknown) => string | undefined> = {
-  load: (v) => (typeof v === "function" ? undefined : "a function (id) => module"),
-  system: (v) => (typeof v === "object" && v !== null ? undefined : "a HostSystem object"),
-};
+const CUDA_OPTIONS = checkedOptions({
+  load: { test: (v) => typeof v === "function", expected: "a function (id) => module" },
+  system: { test: (v) => typeof v === "object" && v !== null, expected: "a HostSystem object" },
+});
 
 /** Validate once, at the boundary; every problem is reported together. */
 export function resolveCudaOptions(options: unknown = {}): ResolvedCudaOptions {
-  if (typeof options !== "object" || options === null || Array.isArray(options)) {
-    throw new OptionError("backend", "cuda", [
-      { path: "", code: "invalid_type", expected: "an options object", received: options, message: `expected an options object (received ${describeValue(options)}).` },
-    ]);
-  }
-  const given = options as Record<string, unknown>;
-  const known = Object.keys(CHECKS);
-  const issues: OptionIssue[] = [];
-  for (const [key, value] of Object.entries(given)) {
-    if (value === undefined) continue;
-    const check = CHECKS[key as keyof CudaProviderOptions];
-    if (check === undefined) {
-      const guess = closestMatch(key, known);
-      const hint = guess === undefined ? "" : ` Did you mean '${guess}'?`;
-      issues.push({
-        path: key,
-        code: "unknown_option",
-        expected: `a known option (${known.join(", ")})`,
-        received: value,
-        message: `${key}: unknown option (received ${describeValue(value)}).${hint} Known options: ${known.join(", ")}.`,
-      });
-      continue;
-    }
-    const expected = check(value);
-    if (expected !== undefined) {
-      issues.push({ path: key, code: "invalid_value", expected, received: value, message: `${key}: expected ${expected}, received ${describeValue(value)}.` });
-    }
-  }
-  if (issues.length > 0) throw new OptionError("backend", "cuda", issues);
+  const given = validateOptions("backend", "cuda", CUDA_OPTIONS, options as Record<string, unknown>);
   const o = given as CudaProviderOptions;
   return { load: o.load ?? defaultLoad, system: o.system ?? nodeSystem() };
 }

@@ -1,4 +1,4 @@
-import { OptionError, closestMatch, describeValue, type OptionIssue } from "@gradkit/registry";
+import { checkedOptions, validateOptions } from "@gradkit/registry";
 import type { HostSystem } from "./system.js";
 
 /** Loads a module by id; the default is the host's dynamic `import()`. */
@@ -43,50 +43,24 @@ export const DEFAULT_SWIFTSHADER_ICD = "/usr/lib/chromium/vk_swiftshader_icd.jso
 
 const defaultLoad: ModuleLoader = (id) => import(id);
 
-type Check = (value: unknown) => string | undefined;
+const nonEmptyString = (v: unknown) => typeof v === "string" && v.length > 0;
 
-const CHECKS: Record<keyof WebGPUProviderOptions, Check> = {
-  powerPreference: (v) => (v === "high-performance" || v === "low-power" ? undefined : `"high-performance" or "low-power"`),
-  forceSoftware: (v) => (typeof v === "boolean" ? undefined : "a boolean"),
-  adapter: (v) => (typeof v === "string" && v.length > 0 ? undefined : "a non-empty string"),
-  dawnOptions: (v) =>
-    Array.isArray(v) && v.every((s) => typeof s === "string" && s.includes("=")) ? undefined : `an array of "key=value" strings`,
-  swiftShaderIcd: (v) => (typeof v === "string" && v.length > 0 ? undefined : "a path to an ICD json file"),
-  load: (v) => (typeof v === "function" ? undefined : "a function (id) => Promise<module>"),
-  system: (v) => (typeof v === "object" && v !== null ? undefined : "a HostSystem object"),
-};
+const WEBGPU_OPTIONS = checkedOptions({
+  powerPreference: { test: (v) => v === "high-performance" || v === "low-power", expected: `"high-performance" or "low-power"` },
+  forceSoftware: { test: (v) => typeof v === "boolean", expected: "a boolean" },
+  adapter: { test: nonEmptyString, expected: "a non-empty string" },
+  dawnOptions: {
+    test: (v) => Array.isArray(v) && v.every((s) => typeof s === "string" && s.includes("=")),
+    expected: `an array of "key=value" strings`,
+  },
+  swiftShaderIcd: { test: nonEmptyString, expected: "a path to an ICD json file" },
+  load: { test: (v) => typeof v === "function", expected: "a function (id) => Promise<module>" },
+  system: { test: (v) => typeof v === "object" && v !== null, expected: "a HostSystem object" },
+});
 
 /** Validate once, at the boundary; every problem is reported together. */
 export function resolveWebGPUOptions(options: unknown = {}): ResolvedWebGPUOptions {
-  if (typeof options !== "object" || options === null || Array.isArray(options)) {
-    throw new OptionError("backend", "webgpu", [
-      { path: "", code: "invalid_type", expected: "an options object", received: options, message: `expected an options object (received ${describeValue(options)}).` },
-    ]);
-  }
-  const given = options as Record<string, unknown>;
-  const known = Object.keys(CHECKS);
-  const issues: OptionIssue[] = [];
-  for (const [key, value] of Object.entries(given)) {
-    if (value === undefined) continue;
-    const check = CHECKS[key as keyof WebGPUProviderOptions];
-    if (check === undefined) {
-      const guess = closestMatch(key, known);
-      const hint = guess === undefined ? "" : ` Did you mean '${guess}'?`;
-      issues.push({
-        path: key,
-        code: "unknown_option",
-        expected: `a known option (${known.join(", ")})`,
-        received: value,
-        message: `${key}: unknown option (received ${describeValue(value)}).${hint} Known options: ${known.join(", ")}.`,
-      });
-      continue;
-    }
-    const expected = check(value);
-    if (expected !== undefined) {
-      issues.push({ path: key, code: "invalid_value", expected, received: value, message: `${key}: expected ${expected}, received ${describeValue(value)}.` });
-    }
-  }
-  if (issues.length > 0) throw new OptionError("backend", "webgpu", issues);
+  const given = validateOptions("backend", "webgpu", WEBGPU_OPTIONS, options as Record<string, unknown>);
   const o = given as WebGPUProviderOptions;
   return {
     powerPreference: o.powerPreference ?? "high-performance",

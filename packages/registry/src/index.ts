@@ -8,7 +8,7 @@ export {
   type RegistryEntry,
   type Spec,
 } from "./registry.js";
-export { validateOptions, type OptionsOf, type OptionsSchema } from "./options.js";
+export { checkedOptions, validateOptions, type OptionCheck, type OptionsOf, type OptionsSchema } from "./options.js";
 export { definePlugin, type Plugin } from "./plugin.js";
 export {
   BadPluginError,

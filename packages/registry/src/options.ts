@@ -31,6 +31,11 @@ export function validateOptions<S extends OptionsSchema>(
   schema: S,
   options: Record<string, unknown>,
 ): z.output<S> {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+    throw new OptionError(kind, name, [
+      { path: "", code: "invalid_type", expected: "an options object", received: options, message: `expected an options object (received ${describeValue(options)}).` },
+    ]);
+  }
   const issues: OptionIssue[] = [];
   const shape = objectShape(schema);
   if (shape !== undefined && shape.mode !== "loose") {
@@ -48,6 +53,26 @@ export function validateOptions<S extends OptionsSchema>(
   }
   if (issues.length > 0) throw new OptionError(kind, name, issues);
   return result.data as z.output<S>;
+}
+
+/** One option that is not plain data (a function, a host object…): a test, and what it expects in words. */
+export interface OptionCheck {
+  test: (value: unknown) => boolean;
+  /** Shown as "expected <expected>, received <value>". */
+  expected: string;
+}
+
+/**
+ * An options schema from plain predicates, for options zod's types do not
+ * describe well (loaders, host objects, "key=value" strings). Every option
+ * is optional; unknown keys are reported by validateOptions as usual.
+ */
+export function checkedOptions(checks: Record<string, OptionCheck>): OptionsSchema {
+  const shape: Record<string, z.ZodType> = {};
+  for (const [key, { test, expected }] of Object.entries(checks)) {
+    shape[key] = z.custom((value) => test(value), { message: expected }).optional();
+  }
+  return z.object(shape);
 }
 
 interface ObjectShape {
