@@ -1,1 +1,1 @@
-export {};
+export { renderSpec, type RenderOptions, type RenderedChart, type VegaLiteSpec } from "./render.js";
