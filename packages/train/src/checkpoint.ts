@@ -22,6 +22,8 @@ export interface CheckpointState {
   rng: RngState | null;
   data: { seed: string; epoch: number; batch: number };
   callbacks: Record<string, unknown>;
+  /** What the run was set up with, checked by `resume` before anything is loaded (absent in older checkpoints). */
+  run?: { batchSize: number; datasetLength: number; steps: number | null; epochs: number | null };
 }
 
 /**

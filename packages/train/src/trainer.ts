@@ -8,10 +8,10 @@ import type { Optimizer } from "@gradkit/optim";
 import type { ClipOptions, GradTree } from "@gradkit/optim";
 import type { LRScheduler } from "@gradkit/schedulers";
 import type { DataLoader } from "@gradkit/data";
-import type { Rng } from "@gradkit/tensor";
+import { parseSafetensorsHeader, type Rng } from "@gradkit/tensor";
 import type { Callback, Logs } from "./callback.js";
 import { accuracy, meanLoss, type Metric } from "./metrics.js";
-import { CHECKPOINT_JSON, readCheckpoint, writeCheckpoint } from "./checkpoint.js";
+import { CHECKPOINT_FORMAT, CHECKPOINT_JSON, readCheckpoint, writeCheckpoint, type CheckpointState } from "./checkpoint.js";
 import { TrainError } from "./errors.js";
 
 /** What the run guard does when the loss is not finite or exceeds `factor` × the initial loss. */
@@ -279,16 +279,74 @@ export class Trainer {
       rng: this.options.rng?.getState() ?? null,
       data: { seed: this.train.getState().seed, epoch: this.epoch, batch: this.batch },
       callbacks,
+      run: { batchSize: this.train.options.batchSize, datasetLength: this.train.dataset.length, steps: this.options.steps ?? null, epochs: this.options.epochs ?? null },
     });
   }
 
-  /** Loads the checkpoint in `dir` into this trainer (weights, optimizer, scheduler, RNG, position, callbacks); `fit()` then continues the same run. */
+  /**
+   * Loads the checkpoint in `dir` into this trainer (weights, optimizer, scheduler, RNG, position, callbacks); `fit()` then continues the same run.
+   * First checks that the checkpoint belongs to a run like this one (see `checkResumable`): a mismatch throws a
+   * `TrainError` (code TRAIN_CHECKPOINT_MISMATCH) naming it, expected vs received, before anything is loaded.
+   */
   resume(dir: string): this {
     this.restore(dir);
     return this;
   }
 
+  /**
+   * Throws TRAIN_CHECKPOINT_MISMATCH unless the checkpoint in `dir` matches this trainer: the same parameter and buffer
+   * names and shapes, the same optimizer type and number of param groups, the same batch size, loader seed and
+   * dataset length, a scheduler iff this trainer has one, and a position not past this trainer's `steps`/`epochs`.
+   * Reads only the checkpoint JSON and the weights file's header; loads nothing.
+   */
+  checkResumable(dir: string): void {
+    const file = path.join(dir, CHECKPOINT_JSON);
+    if (!fs.existsSync(file)) throw new TrainError("TRAIN_NO_CHECKPOINT", `resume: no checkpoint in '${dir}' (expected the file ${CHECKPOINT_JSON}).`, { dir });
+    const state = JSON.parse(fs.readFileSync(file, "utf8")) as CheckpointState;
+    const mismatch = (what: string, expected: unknown, received: unknown, hint = ""): never => {
+      throw new TrainError(
+        "TRAIN_CHECKPOINT_MISMATCH",
+        `resume: the checkpoint in '${dir}' does not match this trainer: ${what}: expected ${describeValue(expected)} (this trainer), received ${describeValue(received)} (the checkpoint)${hint}. Nothing was loaded.`,
+        { dir, what, expected, received },
+      );
+    };
+    if (state.format !== CHECKPOINT_FORMAT) mismatch("format", CHECKPOINT_FORMAT, state.format);
+    const header = parseSafetensorsHeader(new Uint8Array(fs.readFileSync(path.join(dir, state.weights))));
+    const saved = new Map(header.entries.map((e) => [e.name, e.shape]));
+    const mine = Object.entries(this.model.stateDict()).map(([k, v]) => [k, v.shape] as const);
+    const missing = mine.filter(([k]) => !saved.has(k)).map(([k]) => k);
+    if (missing.length > 0) mismatch(`parameter(s) ${missing.map((k) => `'${k}'`).join(", ")} missing from the checkpoint; parameter names`, mine.map(([k]) => k), [...saved.keys()]);
+    const extra = [...saved.keys()].filter((k) => !mine.some(([m]) => m === k));
+    if (extra.length > 0) mismatch(`the checkpoint has parameter(s) ${extra.map((k) => `'${k}'`).join(", ")} this model lacks; parameter names`, mine.map(([k]) => k), [...saved.keys()]);
+    for (const [k, shape] of mine) {
+      const s = saved.get(k)!;
+      if (s.length !== shape.length || s.some((d, i) => d !== shape[i])) mismatch(`shape of '${k}'`, shape, s);
+    }
+    if (state.optimizer.optimizer !== this.optimizer.name) mismatch("optimizer type", this.optimizer.name, state.optimizer.optimizer);
+    if (state.optimizer.paramGroups.length !== this.optimizer.paramGroups.length) mismatch("number of optimizer param groups", this.optimizer.paramGroups.length, state.optimizer.paramGroups.length);
+    const seed = this.train.getState().seed;
+    if (state.data.seed !== seed) mismatch("train loader seed", seed, state.data.seed, " (the data order would differ)");
+    const hasScheduler = this.options.scheduler !== undefined;
+    if ((state.scheduler !== null) !== hasScheduler) mismatch("scheduler", hasScheduler ? "a scheduler" : "none", state.scheduler === null ? "none" : "a scheduler");
+    const run = state.run;
+    if (run !== undefined) {
+      if (run.batchSize !== this.train.options.batchSize) mismatch("batch size", this.train.options.batchSize, run.batchSize);
+      if (run.datasetLength !== this.train.dataset.length) mismatch("training set length", this.train.dataset.length, run.datasetLength);
+    }
+    const { steps, epochs } = this.options;
+    for (const [what, limit, at] of [["steps", steps, state.trainer.step], ["epochs", epochs, state.trainer.epoch]] as const) {
+      if (limit !== undefined && at > limit) {
+        throw new TrainError(
+          "TRAIN_CHECKPOINT_MISMATCH",
+          `resume: the checkpoint in '${dir}' does not match this trainer: ${what}: the checkpoint is at ${what === "steps" ? "step" : "epoch"} ${at}, past this trainer's ${what} = ${limit} (expected ${what} >= ${at}). Nothing was loaded.`,
+          { dir, what, expected: `>= ${at}`, received: limit },
+        );
+      }
+    }
+  }
+
   private restore(dir: string): void {
+    this.checkResumable(dir);
     const { state, weights } = readCheckpoint(dir);
     try {
       this.model.loadStateDict(weights);
