@@ -9,3 +9,4 @@ export { writeFileAtomic } from "./atomic.js";
 export { writeCheckpoint, readCheckpoint, CHECKPOINT_FORMAT, CHECKPOINT_JSON, type CheckpointState } from "./checkpoint.js";
 export { trainFromConfig, validateTrainConfig, trainConfigSchema, type TrainConfig, type ParsedTrainConfig } from "./config.js";
 export { diagnostics, readRunSummary, type RunSummary } from "./diagnostics.js";
+export { lrFind, steepestDescent, type LrFindOptions, type LrFindResult, type LrFindSource } from "./lr-find.js";

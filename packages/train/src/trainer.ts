@@ -86,7 +86,8 @@ export class Trainer {
   /** Last epoch's logs. */
   history: Logs[] = [];
   private readonly options: TrainerOptions;
-  private readonly lossFn: (output: tf.Tensor, y: tf.Tensor) => tf.Tensor;
+  /** The loss (output, labels) → scalar (the `loss` option or crossEntropy). */
+  readonly lossFn: (output: tf.Tensor, y: tf.Tensor) => tf.Tensor;
   private readonly trainLoss = meanLoss();
   private rollbacks = 0;
 
