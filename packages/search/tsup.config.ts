@@ -1,3 +1,4 @@
 import { libraryConfig } from "../../tsup.shared.ts";
 
-export default libraryConfig();
+// processor is BullMQ's sandboxed processor file (a worker thread loads it by path); shims give the CJS build import.meta.url.
+export default libraryConfig({ entries: ["src/processor.ts"], shims: true });
