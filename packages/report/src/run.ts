@@ -114,15 +114,22 @@ export interface Run {
   status: RunStatus | null;
 }
 
-/** A run-directory file that does not follow the contract; the message names the file (and line). */
+/**
+ * A run-directory file that is missing or does not follow the contract; the
+ * message names the file (and line). It has GradkitError's shape (a string
+ * `code` and a `details` object), so the CLI reports it as a user error.
+ */
 export class RunFileError extends Error {
+  readonly code = "RUN_FILE_INVALID";
   readonly file: string;
   readonly line: number | undefined;
+  readonly details: { file: string; line: number | undefined };
   constructor(file: string, line: number | undefined, detail: string) {
     super(`${line === undefined ? file : `${file}:${line}`}: ${detail}`);
     this.name = "RunFileError";
     this.file = file;
     this.line = line;
+    this.details = { file, line };
   }
 }
 
