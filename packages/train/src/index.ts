@@ -10,3 +10,4 @@ export { writeCheckpoint, readCheckpoint, CHECKPOINT_FORMAT, CHECKPOINT_JSON, ty
 export { trainFromConfig, validateTrainConfig, trainConfigSchema, type TrainConfig, type ParsedTrainConfig } from "./config.js";
 export { diagnostics, readRunSummary, type RunSummary } from "./diagnostics.js";
 export { lrFind, steepestDescent, type LrFindOptions, type LrFindResult, type LrFindSource } from "./lr-find.js";
+export { overfitCheck, type OverfitCheckOptions, type OverfitCheckResult } from "./overfit-check.js";
