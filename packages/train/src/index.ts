@@ -11,3 +11,4 @@ export { trainFromConfig, validateTrainConfig, trainConfigSchema, type TrainConf
 export { diagnostics, readRunSummary, type RunSummary } from "./diagnostics.js";
 export { lrFind, steepestDescent, type LrFindOptions, type LrFindResult, type LrFindSource } from "./lr-find.js";
 export { overfitCheck, type OverfitCheckOptions, type OverfitCheckResult } from "./overfit-check.js";
+export { trainEnsemble, evaluateEnsemble, type EnsembleEvaluation } from "./ensemble.js";
