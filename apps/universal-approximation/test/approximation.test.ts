@@ -92,19 +92,18 @@ describe("the construction", () => {
 });
 
 describe("trained sigmoid nets", () => {
-  it("the error falls with the width (Adam, 1500 full-batch steps), and a step leaks no tensor", () => {
-    const fits = [2, 8, 16].map((width) => fitWidth(T, { width, steps: 1500, seed: 0, every: 250 }));
+  it("the error falls with the width (Adam lr 0.05, 1500 full-batch steps on 100 points), and a step leaks no tensor", () => {
+    const fits = [2, 16].map((width) => fitWidth(T, { width, steps: 1500, lr: 0.05, points: 100, seed: 0, every: 250 }));
     for (const r of fits) {
       expect(r.liveAfterLastStep, `width ${r.width}`).toBe(r.liveAfterFirstStep);
       expect(Number.isFinite(r.trainMse)).toBe(true);
       // Training reduces the MSE from its first step.
       expect(r.trainMse).toBeLessThan(r.history[0][1]);
     }
-    expect(fits[1].rmsError).toBeLessThan(fits[0].rmsError / 3);
-    expect(fits[2].rmsError).toBeLessThan(fits[1].rmsError);
+    expect(fits[1].rmsError).toBeLessThan(fits[0].rmsError / 10);
     // 16 units fit far better than 16 bumps of the construction (N + 1 = 17 units): the construction proves existence, not efficiency.
     const constructed = sweep(T, [16], [1e4])[0].supError;
-    expect(fits[2].supError).toBeLessThan(constructed / 4);
+    expect(fits[1].supError).toBeLessThan(constructed / 4);
   });
 
   it("refuses a bad width", () => {
