@@ -1,1 +1,2 @@
-export {};
+export { startDashboard, type Dashboard, type DashboardOptions } from "./server.js";
+export { TrialStore, numericHyperparameters, type TrialRow, type LossPoint } from "./trials.js";
