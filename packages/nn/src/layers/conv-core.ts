@@ -84,12 +84,15 @@ export function dilateKernel(w: Tensor4D, dilation: readonly number[]): Tensor4D
  * output channels grouped in order as PyTorch's.
  */
 export function conv2dNHWC(x: Tensor4D, w: Tensor4D, stride: number[], pads: [number, number][], dilation: number[], groups: number): Tensor4D {
-  const padded = pads.some(([a, b]) => a > 0 || b > 0) ? tf.pad(x, [[0, 0], pads[0], pads[1], [0, 0]]) : x;
   const s: [number, number] = [stride[0], stride[1]];
   const kernel = dilateKernel(w, dilation);
   const [kh, kw, cinPerGroup, cout] = kernel.shape;
   const cin = x.shape[3];
-  if (groups === 1) return tf.conv2d(padded, kernel, s, "valid", "NHWC");
+  const anyPad = pads.some(([a, b]) => a > 0 || b > 0);
+  // Explicit padding inside the convolution: no padded copy of x forward and
+  // no slice of its gradient backward (tfjs differentiates explicit pads).
+  if (groups === 1) return tf.conv2d(x, kernel, s, anyPad ? [[0, 0], pads[0], pads[1], [0, 0]] : "valid", "NHWC");
+  const padded = anyPad ? tf.pad(x, [[0, 0], pads[0], pads[1], [0, 0]]) : x;
   if (cinPerGroup === 1 && groups === cin) {
     const filter = tf.reshape(kernel, [kh, kw, cin, cout / cin]) as Tensor4D;
     return tf.depthwiseConv2d(padded, filter, s, "valid", "NHWC");
