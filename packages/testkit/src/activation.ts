@@ -31,6 +31,13 @@ function seeded(shape: number[], seed: number, scale = 2): tf.Tensor {
   return tf.tensor(Float32Array.from({ length: n }, () => scale * s.normal()), shape);
 }
 
+/** [xs.length, width]: row i holds xs[i] in every column. */
+function rows(xs: ArrayLike<number>, width: number): tf.Tensor {
+  const data = new Float32Array(xs.length * width);
+  for (let i = 0; i < xs.length; i++) data.fill(xs[i], i * width, (i + 1) * width);
+  return tf.tensor2d(data, [xs.length, width]);
+}
+
 /**
  * The conformance suite of an activation or layer: for each input shape the
  * output has the expected shape and finite values; elementwise ones match a
@@ -46,6 +53,8 @@ export async function activationConformance(options: ActivationConformanceOption
   ];
   const outputShape = options.outputShape ?? ((s: number[]) => s);
   const elementwise = options.outputShape === undefined;
+  // Formula and extreme inputs go in as [k, width] rows of one value each, so a per-channel layer (width = its channels) takes them.
+  const width = shapesIn[0][shapesIn[0].length - 1];
   const build = (): { f: (x: tf.Tensor) => tf.Tensor; module?: Module } => {
     const made = options.make !== undefined ? options.make() : options.spec !== undefined ? buildModule(options.spec) : undefined;
     if (made === undefined) throw new CheckFailure("activationConformance needs `make` or `spec`", "make or spec", undefined);
@@ -88,13 +97,14 @@ export async function activationConformance(options: ActivationConformanceOption
               const rtol = options.rtol ?? 1e-4;
               const b = build();
               const xs = Float32Array.from([...Array.from({ length: 101 }, (_, i) => -8 + 0.16 * i), ...(options.extremes ?? [-30, -10, -1e-3, 0, 1e-3, 10, 30])]);
-              const x = tf.tensor1d(xs);
+              const x = rows(xs, width);
               const y = b.f(x);
               try {
                 const v = y.dataSync();
-                for (let i = 0; i < xs.length; i++) {
-                  const want = ref(xs[i]);
-                  expectThat(Math.abs(v[i] - want) <= atol + rtol * Math.abs(want), `f(${xs[i]})`, want, v[i]);
+                for (let i = 0; i < v.length; i++) {
+                  const xi = xs[Math.floor(i / width)];
+                  const want = ref(xi);
+                  expectThat(Math.abs(v[i] - want) <= atol + rtol * Math.abs(want), `f(${xi})`, want, v[i]);
                 }
               } finally {
                 x.dispose();
@@ -112,12 +122,12 @@ export async function activationConformance(options: ActivationConformanceOption
             run: () => {
               const b = build();
               const xs = options.extremes ?? [-30, -10, -1e-3, 0, 1e-3, 10, 30];
-              const x = tf.tensor1d(xs);
+              const x = rows(xs, width);
               const y = b.f(x);
               try {
                 const v = y.dataSync();
                 const bad = v.findIndex((e) => !Number.isFinite(e));
-                expectThat(bad < 0, `f(${xs[bad]}) is not finite`, "finite", v[bad]);
+                expectThat(bad < 0, `f(${xs[Math.floor(bad / width)]}) is not finite`, "finite", v[bad]);
               } finally {
                 x.dispose();
                 y.dispose();

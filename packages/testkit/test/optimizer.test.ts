@@ -19,16 +19,16 @@ class ForgetfulAdam extends Adam {
 /** SGD that keeps a copy of every gradient it sees and never frees it. */
 class HoardingSGD extends SGD {
   readonly hoard: tf.Tensor[] = [];
-  protected override updateParam(param: tf.Variable, grad: tf.Tensor, group: ParamGroup, state: ParamState, name: string): ParamState {
+  protected override updateParam(param: tf.Variable, grad: tf.Tensor, group: ParamGroup, state: ParamState): ParamState {
     this.hoard.push(tf.keep(tf.clone(grad)));
-    return super.updateParam(param, grad, group, state, name);
+    return super.updateParam(param, grad, group, state);
   }
 }
 
 /** SGD with a learning rate jittered by Math.random: not reproducible. */
 class JitterSGD extends SGD {
-  protected override updateParam(param: tf.Variable, grad: tf.Tensor, group: ParamGroup, state: ParamState, name: string): ParamState {
-    return super.updateParam(param, grad, { ...group, lr: group.lr * (1 + 0.01 * Math.random()) }, state, name);
+  protected override updateParam(param: tf.Variable, grad: tf.Tensor, group: ParamGroup, state: ParamState): ParamState {
+    return super.updateParam(param, grad, { ...group, lr: group.lr * (1 + 0.01 * Math.random()) }, state);
   }
 }
 
