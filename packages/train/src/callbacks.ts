@@ -83,18 +83,22 @@ export function ema(options: EmaOptions = {}): Callback & { ema: ExponentialMovi
   return cb;
 }
 
-/** Appends one JSON object per epoch (and per batch with `everyBatch`) to `file`. */
+/** Appends one JSON object per epoch (and per batch with `everyBatch`) to `file`: `{ kind: "batch" | "epoch", ...logs, time }` (time: ms since 1970; epoch records also `seconds`, the epoch's wall time). */
 export function jsonlLogger(file: string, options: { everyBatch?: boolean } = {}): Callback {
   const write = (kind: string, logs: Logs) => {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.appendFileSync(file, JSON.stringify({ kind, ...logs }) + "\n");
   };
+  let epochStart = Date.now();
   return {
     name: "jsonlLogger",
-    onBatchEnd: (_t, logs) => {
-      if (options.everyBatch === true) write("batch", logs);
+    onEpochBegin: () => {
+      epochStart = Date.now();
     },
-    onEpochEnd: (_t, logs) => write("epoch", logs),
+    onBatchEnd: (_t, logs) => {
+      if (options.everyBatch === true) write("batch", { ...logs, time: Date.now() });
+    },
+    onEpochEnd: (_t, logs) => write("epoch", { ...logs, seconds: (Date.now() - epochStart) / 1000, time: Date.now() }),
   };
 }
 

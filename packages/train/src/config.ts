@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import { z } from "zod";
 import { GradkitError, registry as defaultRegistry, validateOptions, type Registry } from "@gradkit/registry";
-import { DataLoader, type Dataset } from "@gradkit/data";
+import { DataLoader, Subset, type Dataset } from "@gradkit/data";
 import type { Module } from "@gradkit/nn";
 import type { OptimizerFactory } from "@gradkit/optim";
 import { buildSchedule, LRScheduler } from "@gradkit/schedulers";
@@ -29,6 +29,8 @@ export const trainConfigSchema = z.strictObject({
     batchSize: z.number().int().positive(),
     valBatchSize: z.number().int().positive().optional(),
     seed: z.union([z.number(), z.string()]).default(0),
+    /** Present images as flat vectors [H·W·C] (for an `mlp` on image datasets). Default false. */
+    flatten: z.boolean().default(false),
   }),
   epochs: z.number().int().positive().optional(),
   steps: z.number().int().positive().optional(),
@@ -52,8 +54,51 @@ export type ParsedTrainConfig = z.output<typeof trainConfigSchema>;
 /** Options a dataset takes that name a directory or file; they must exist. */
 const PATH_OPTIONS = ["dir", "root", "path", "file"];
 
+/**
+ * A dataset spec may carry `limit` (a positive integer): train on that many
+ * examples, evenly spaced over the dataset (indices ⌊i·n/limit⌋), so a
+ * class-ordered dataset such as `mnist` keeps every class. It is gradkit's,
+ * not the dataset's, option: it is taken off before the registry sees the spec.
+ */
+function splitLimit(where: string, s: { name: string }): { spec: { name: string }; limit: number | undefined } {
+  const { limit, ...rest } = s as { name: string; limit?: unknown };
+  if (limit !== undefined && !(typeof limit === "number" && Number.isInteger(limit) && limit > 0)) {
+    throw new TrainError("TRAIN_BAD_CONFIG", `trainFromConfig: ${where}.limit must be a positive integer (the number of examples to use); received ${JSON.stringify(limit)}.`, {
+      where: `${where}.limit`,
+      expected: "integer > 0",
+      received: limit,
+    });
+  }
+  return { spec: rest, limit: limit as number | undefined };
+}
+
+/** The first `limit` examples of an evenly spaced subset of `data` (all of it without a limit), flattened to [H·W·C] if asked. */
+function prepareDataset(where: string, data: Dataset, limit: number | undefined, flatten: boolean): Dataset {
+  let d = data;
+  if (limit !== undefined) {
+    if (limit > data.length) {
+      throw new TrainError("TRAIN_BAD_CONFIG", `trainFromConfig: ${where}.limit is ${limit}, more than the dataset's ${data.length} examples.`, { where: `${where}.limit`, expected: `<= ${data.length}`, received: limit });
+    }
+    d = new Subset(data, Array.from({ length: limit }, (_, i) => Math.floor((i * data.length) / limit)));
+  }
+  if (flatten) {
+    const inner = d;
+    const size = inner.shape.reduce((a, b) => a * b, 1);
+    d = {
+      length: inner.length,
+      shape: [size],
+      dtype: inner.dtype,
+      labelShape: inner.labelShape,
+      classes: inner.classes,
+      get: (i) => inner.get(i),
+      ...(inner.label === undefined ? {} : { label: (i: number) => inner.label!(i) }),
+    };
+  }
+  return d;
+}
+
 function checkSpec(reg: Registry, kind: "architecture" | "optimizer" | "dataset", where: string, s: { name: string }): void {
-  const { name, ...options } = s;
+  const { name, ...options } = kind === "dataset" ? splitLimit(where, s).spec : s;
   if (!reg.has(kind, name)) {
     const valid = reg.list(kind).map((e) => e.name);
     throw new TrainError("TRAIN_UNKNOWN_NAME", `trainFromConfig: ${where}: unknown ${kind} '${name}'. Known: ${valid.length > 0 ? valid.join(", ") : "(none registered)"}.`, {
@@ -121,12 +166,30 @@ export function validateTrainConfig(config: unknown, reg: Registry = defaultRegi
   return c;
 }
 
+export interface FromConfigOptions {
+  registry?: Registry;
+  /** Callbacks added before the config's own (early stopping, logs, progress bar). */
+  callbacks?: Callback[];
+  log?: (m: string) => void;
+}
+
 /** Validates `config` (see validateTrainConfig), then builds everything, resumes if a checkpoint exists, and trains. */
-export function trainFromConfig(config: TrainConfig, options: { registry?: Registry; callbacks?: Callback[]; log?: (m: string) => void } = {}): { trainer: Trainer; logs: Logs } {
+export function trainFromConfig(config: TrainConfig, options: FromConfigOptions = {}): { trainer: Trainer; logs: Logs } {
+  const { trainer, config: c } = buildTrainerFromConfig(config, options);
+  if (c.resume && c.checkpointDir !== undefined && fs.existsSync(`${c.checkpointDir}/checkpoint.json`)) trainer.resume(c.checkpointDir);
+  return { trainer, logs: trainer.fit() };
+}
+
+/** Validates `config` and builds the trainer (datasets, model, optimizer, scheduler, loaders, callbacks) without resuming or training. */
+export function buildTrainerFromConfig(config: TrainConfig, options: FromConfigOptions = {}): { trainer: Trainer; config: ParsedTrainConfig } {
   const reg = options.registry ?? defaultRegistry;
   const c = validateTrainConfig(config, reg);
-  const trainSet = reg.resolve<Dataset>("dataset", c.data.train);
-  const valSet = c.data.val === undefined ? undefined : reg.resolve<Dataset>("dataset", c.data.val);
+  const build = (where: string, s: { name: string }) => {
+    const { spec: ds, limit } = splitLimit(where, s);
+    return prepareDataset(where, reg.resolve<Dataset>("dataset", ds), limit, c.data.flatten);
+  };
+  const trainSet = build("data.train", c.data.train);
+  const valSet = c.data.val === undefined ? undefined : build("data.val", c.data.val);
   const rng = createRng(c.seed);
   const model = reg.resolve<Module>("architecture", c.model);
   const optimizer = reg.resolve<OptimizerFactory>("optimizer", c.optimizer)(model.parameterTree());
@@ -157,6 +220,5 @@ export function trainFromConfig(config: TrainConfig, options: { registry?: Regis
     guard: c.guard,
     log: options.log,
   });
-  if (c.resume && c.checkpointDir !== undefined && fs.existsSync(`${c.checkpointDir}/checkpoint.json`)) trainer.resume(c.checkpointDir);
-  return { trainer, logs: trainer.fit() };
+  return { trainer, config: c };
 }

@@ -7,7 +7,7 @@ export { earlyStopping, bestCheckpoint, ema, jsonlLogger, csvLogger, progressBar
 export { accuracy, topKAccuracy, meanLoss, meanIoU, type Metric, type MetricBatch } from "./metrics.js";
 export { writeFileAtomic } from "./atomic.js";
 export { writeCheckpoint, readCheckpoint, CHECKPOINT_FORMAT, CHECKPOINT_JSON, type CheckpointState } from "./checkpoint.js";
-export { trainFromConfig, validateTrainConfig, trainConfigSchema, type TrainConfig, type ParsedTrainConfig } from "./config.js";
+export { trainFromConfig, buildTrainerFromConfig, validateTrainConfig, type FromConfigOptions, trainConfigSchema, type TrainConfig, type ParsedTrainConfig } from "./config.js";
 export { diagnostics, readRunSummary, type RunSummary } from "./diagnostics.js";
 export { lrFind, steepestDescent, type LrFindOptions, type LrFindResult, type LrFindSource } from "./lr-find.js";
 export { overfitCheck, type OverfitCheckOptions, type OverfitCheckResult } from "./overfit-check.js";

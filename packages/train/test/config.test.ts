@@ -6,7 +6,7 @@ import { register } from "@gradkit/registry";
 import { buildModule } from "@gradkit/nn";
 import { countLive, createRng } from "@gradkit/tensor";
 import { beforeAll, describe, expect, it } from "vitest";
-import { trainFromConfig, validateTrainConfig, TrainError, type TrainConfig } from "../src/index.js";
+import { buildTrainerFromConfig, trainFromConfig, validateTrainConfig, TrainError, type TrainConfig } from "../src/index.js";
 import { cpu, lib } from "./helpers.js";
 // @ts-expect-error plain ESM fixture without types
 import { makeData } from "./fixtures/setup.mjs";
@@ -77,5 +77,26 @@ describe("trainFromConfig", () => {
     failsBeforeTensors({ ...good(), scheduler: { name: "cosin", T: 3 } }, /scheduler: [\s\S]*cosin/);
     failsBeforeTensors({ ...good(), data: { ...good().data, batchSize: 0 } }, /data\.batchSize/);
     failsBeforeTensors({ ...good(), model: { name: "train-test-mlp", hidden: 8, depth: 2 } }, /model: [\s\S]*depth: unknown option/);
+  });
+
+  it("data.train.limit takes an evenly spaced subset and data.flatten makes images vectors", () => {
+    const { trainer } = buildTrainerFromConfig({ ...good(), data: { ...good().data, train: { name: "train-test-blobs", n: 48, limit: 12 }, flatten: true } });
+    const d = trainer.train.dataset;
+    expect(d.length).toBe(12);
+    expect(d.shape).toEqual([16]);
+    const full = makeData(lib, 48, 1);
+    // indices ⌊i·48/12⌋ = 0, 4, 8, …: the blobs' labels are index mod 3
+    for (let i = 0; i < 12; i++) {
+      expect(d.label!(i)).toBe((4 * i) % 3);
+      expect(d.get(i).x).toEqual(full.get(4 * i).x);
+    }
+    const { x } = trainer.train.makeBatch(0, 0);
+    expect(x.shape).toEqual([12, 16]);
+    x.dispose();
+  });
+
+  it("a bad or too large limit fails naming it", () => {
+    failsBeforeTensors({ ...good(), data: { ...good().data, train: { name: "train-test-blobs", n: 48, limit: -3 } } }, /data\.train\.limit must be a positive integer \(the number of examples to use\); received -3/);
+    expect(() => buildTrainerFromConfig({ ...good(), data: { ...good().data, train: { name: "train-test-blobs", n: 48, limit: 50 } } })).toThrow("trainFromConfig: data.train.limit is 50, more than the dataset's 48 examples.");
   });
 });
