@@ -60,7 +60,7 @@
       var tr = el("tr", { "data-trial": t.id });
       tr.appendChild(el("td", { "data-col": "trial" }, t.id));
       keys.forEach(function (k) {
-        tr.appendChild(el("td", { "data-col": k, class: "num" }, fmt(k, t.config[k])));
+        tr.appendChild(el("td", { "data-col": k, class: typeof t.config[k] === "number" ? "num" : "" }, fmt(k, t.config[k])));
       });
       var status = el("td", { "data-col": "status" });
       status.appendChild(el("span", { class: "state state-" + t.state }, t.state));
@@ -83,12 +83,13 @@
       $schema: "https://vega.github.io/schema/vega-lite/v5.json",
       width: "container",
       height: 300,
+      autosize: { type: "fit", contains: "padding" },
       data: { name: "loss" },
       mark: { type: "line", interpolate: "linear" },
       encoding: {
         x: { field: "step", type: "quantitative", title: "step" },
         y: { field: "loss", type: "quantitative", title: "loss", scale: { zero: false } },
-        color: { field: "trial", type: "nominal", title: "trial" },
+        color: { field: "trial", type: "nominal", title: "trial", legend: { orient: "top" } },
         tooltip: [{ field: "trial" }, { field: "step", type: "quantitative" }, { field: "loss", type: "quantitative", format: ".4g" }],
       },
     };
@@ -152,8 +153,8 @@
           data: { values: values },
           mark: { type: "point", filled: true, size: 70 },
           encoding: {
-            x: { field: "x", type: "quantitative", title: h.key + (h.log ? " (log)" : ""), scale: h.log ? { type: "log" } : { zero: false } },
-            y: { field: "accuracy", type: "quantitative", title: "best val accuracy", scale: { zero: false } },
+            x: { field: "x", type: "quantitative", title: h.key + (h.log ? " (log)" : ""), scale: h.log ? { type: "log", nice: false, padding: 16 } : { zero: false, nice: false, padding: 16 } },
+            y: { field: "accuracy", type: "quantitative", title: "best val accuracy", scale: { zero: false, padding: 12 } },
             color: { field: "trial", type: "nominal", legend: null },
             tooltip: [{ field: "trial" }, { field: "x", type: "quantitative", title: h.key }, { field: "accuracy", type: "quantitative", format: ".2%" }],
           },
