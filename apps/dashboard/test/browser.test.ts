@@ -50,7 +50,7 @@ describe.skipIf(!haveBrowser && process.env.GRADKIT_REQUIRE_BROWSER === undefine
   it("shows one table row per trial with its hyperparameters and numbers", async () => {
     await page.waitForSelector("#trials tbody tr:nth-child(3)");
     const rows = await page.$$eval("#trials tbody tr", (trs) =>
-      trs.map((tr) => Object.fromEntries([...tr.querySelectorAll("td")].map((td) => [td.dataset.col, td.textContent?.trim()]))),
+      trs.map((tr) => Object.fromEntries(Array.from(tr.querySelectorAll("td")).map((td) => [td.dataset.col, td.textContent?.trim()]))),
     );
     expect(rows.map((r) => r.trial)).toEqual(["lr-0.001", "lr-0.01", "lr-0.1"]);
     const fast = rows[2];
@@ -70,7 +70,7 @@ describe.skipIf(!haveBrowser && process.env.GRADKIT_REQUIRE_BROWSER === undefine
     const total = trials.reduce((n, t) => n + t.steps, 0);
     await page.waitForFunction((n) => {
       let count = 0;
-      for (const p of document.querySelectorAll("#loss-chart g.mark-line path")) count += p.getAttribute("d")?.match(/[ML]/g)?.length ?? 0;
+      for (const p of Array.from(document.querySelectorAll("#loss-chart g.mark-line path"))) count += p.getAttribute("d")?.match(/[ML]/g)?.length ?? 0;
       return count === n;
     }, total);
     expect(await lineVertices(page, "#loss-chart")).toBe(total);
@@ -92,7 +92,7 @@ describe.skipIf(!haveBrowser && process.env.GRADKIT_REQUIRE_BROWSER === undefine
     appendSteps(runsDir, running, 11, 25);
     await page.waitForFunction((n) => {
       let count = 0;
-      for (const p of document.querySelectorAll("#loss-chart g.mark-line path")) count += p.getAttribute("d")?.match(/[ML]/g)?.length ?? 0;
+      for (const p of Array.from(document.querySelectorAll("#loss-chart g.mark-line path"))) count += p.getAttribute("d")?.match(/[ML]/g)?.length ?? 0;
       return count === n;
     }, before + 15);
     expect(await lineVertices(page, "#loss-chart")).toBe(before + 15);
