@@ -20,3 +20,6 @@ export { architectureConformance, type ArchitectureConformanceOptions } from "./
 export { activationConformance, type ActivationConformanceOptions } from "./activation.js";
 export { DEFAULT_BACKENDS, onEachBackend, type BackendAttempt } from "./backends.js";
 export { quadratic, quadraticGrads, quadraticLoss, distanceToMinimum, QUADRATIC_SHAPES, type Quadratic } from "./problem.js";
+export { initializerConformance, type InitializerConformanceOptions, type InitializerUnderTest } from "./initializer.js";
+export { datasetConformance, type DatasetConformanceOptions, type DatasetUnderTest } from "./dataset.js";
+export { backendConformance, type BackendConformanceOptions } from "./backend.js";
