@@ -1,3 +1,4 @@
 import { libraryConfig } from "../../tsup.shared.ts";
 
-export default libraryConfig();
+// shims: the server finds client/ and the vega bundles from import.meta.url, also in the CJS build.
+export default libraryConfig({ shims: true });

@@ -3,6 +3,7 @@ import { GradkitError, KINDS, isKind, registry as defaultRegistry, UnknownKindEr
 import { version } from "../package.json";
 import { backendsReport } from "./backends-report.js";
 import { addAugmentPreviewCommand } from "./commands/augment-preview.js";
+import { addDashboardCommand } from "./commands/dashboard.js";
 import { addReportCommand } from "./commands/report.js";
 import { loadBackends, loadBuiltins, loadPlugin, type LoadedBackends } from "./load.js";
 import { renderBackends, renderEntries } from "./render.js";
@@ -118,6 +119,7 @@ export function createProgram(overrides: Partial<CliContext> = {}): Command {
 
   addAugmentPreviewCommand(program, ctx, loadRequestedPlugins);
   addReportCommand(program, ctx);
+  addDashboardCommand(program, ctx);
 
   return program;
 }
