@@ -8,7 +8,7 @@ export { accuracy, topKAccuracy, meanLoss, meanIoU, type Metric, type MetricBatc
 export { writeFileAtomic } from "./atomic.js";
 export { writeCheckpoint, readCheckpoint, CHECKPOINT_FORMAT, CHECKPOINT_JSON, type CheckpointState } from "./checkpoint.js";
 export { trainFromConfig, buildTrainerFromConfig, validateTrainConfig, type FromConfigOptions, trainConfigSchema, type TrainConfig, type ParsedTrainConfig } from "./config.js";
-export { diagnostics, readRunSummary, type RunSummary } from "./diagnostics.js";
+export { diagnostics, readRunSummary, activationStats, type RunSummary, type ActivationStats } from "./diagnostics.js";
 export { lrFind, steepestDescent, type LrFindOptions, type LrFindResult, type LrFindSource } from "./lr-find.js";
 export { overfitCheck, type OverfitCheckOptions, type OverfitCheckResult } from "./overfit-check.js";
 export { trainEnsemble, evaluateEnsemble, type EnsembleEvaluation } from "./ensemble.js";
