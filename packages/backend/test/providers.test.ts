@@ -62,7 +62,7 @@ describe("wasm provider", () => {
       binary: "tfjs-backend-wasm-simd.wasm",
       multithreadSupported: false,
       trainingKernels: [...WASM_TRAINING_KERNELS],
-      kernelFixes: ["MaxPoolGrad", "Conv2DBackpropInput"],
+      kernelFixes: ["MaxPoolGrad", "Conv2DBackpropInput", "BatchMatMul"],
       version: "4.22.0",
     });
     expect(tf.env().getBool("WASM_HAS_MULTITHREAD_SUPPORT")).toBe(false);

@@ -202,9 +202,9 @@ describe("UnsortedSegmentSum on wasm", () => {
 });
 
 describe("registerWasmTrainingKernels", () => {
-  it("registers the four kernels tfjs-backend-wasm 4.22 lacks and the two fixes, once", () => {
+  it("registers the four kernels tfjs-backend-wasm 4.22 lacks and the three fixes, once", () => {
     expect(WASM_TRAINING_KERNELS).toEqual(["Conv2DBackpropFilter", "DepthwiseConv2dNativeBackpropFilter", "DepthwiseConv2dNativeBackpropInput", "UnsortedSegmentSum"]);
-    expect(WASM_KERNEL_FIXES).toEqual(["MaxPoolGrad", "Conv2DBackpropInput"]);
+    expect(WASM_KERNEL_FIXES).toEqual(["MaxPoolGrad", "Conv2DBackpropInput", "BatchMatMul"]);
     const again = registerWasmTrainingKernels();
     expect(again).toEqual({ registered: [], replaced: [], alreadyPresent: [...WASM_TRAINING_KERNELS, ...WASM_KERNEL_FIXES], providedElsewhere: [] });
   });

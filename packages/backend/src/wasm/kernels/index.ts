@@ -1,4 +1,5 @@
 import { findBackend, getKernel, registerKernel, unregisterKernel, type KernelConfig } from "@tensorflow/tfjs-core";
+import { batchMatMulConfig } from "./BatchMatMul.js";
 import { conv2DBackpropFilterConfig } from "./Conv2DBackpropFilter.js";
 import { conv2DBackpropInputConfig } from "./Conv2DBackpropInput.js";
 import { depthwiseConv2dNativeBackpropFilterConfig } from "./DepthwiseConv2dNativeBackpropFilter.js";
@@ -22,9 +23,11 @@ export const WASM_TRAINING_KERNEL_CONFIGS: readonly KernelConfig[] = [
  * Kernels tfjs-backend-wasm 4.22 has but gets wrong for training, replaced:
  * MaxPoolGrad drops the gradient of windows whose values are all ≤ 0;
  * Conv2DBackpropInput is a scalar loop at about a tenth of the speed of
- * the forward Conv2D (it is every conv layer's input gradient).
+ * the forward Conv2D (it is every conv layer's input gradient);
+ * BatchMatMul with a transposed operand is a scalar loop 4–6× slower than
+ * transposing first (it is every matMul's gradient).
  */
-export const WASM_KERNEL_FIX_CONFIGS: readonly KernelConfig[] = [maxPoolGradConfig, conv2DBackpropInputConfig];
+export const WASM_KERNEL_FIX_CONFIGS: readonly KernelConfig[] = [maxPoolGradConfig, conv2DBackpropInputConfig, batchMatMulConfig];
 
 export const WASM_TRAINING_KERNELS: readonly string[] = WASM_TRAINING_KERNEL_CONFIGS.map((c) => c.kernelName);
 export const WASM_KERNEL_FIXES: readonly string[] = WASM_KERNEL_FIX_CONFIGS.map((c) => c.kernelName);
