@@ -1,3 +1,3 @@
 import { libraryConfig } from "../../tsup.shared.ts";
 
-export default libraryConfig();
+export default libraryConfig({ entries: ["src/bin.ts"], shims: true });

@@ -1,11 +1,11 @@
 import { registry as defaultRegistry, type Registry } from "@gradkit/registry";
-import { LRScheduler, type Schedule } from "@gradkit/schedulers";
+import { buildSchedule, LRScheduler, type Schedule } from "@gradkit/schedulers";
 import { CheckFailure, expectThat, firstDifference, runChecks, type ConformanceReport, type SuiteOptions } from "./check.js";
 
 export interface ScheduleConformanceOptions extends SuiteOptions {
   /** Builds the schedule (step → value). Give this or `spec`. */
   make?: () => Schedule;
-  /** A registry spec (kind "scheduler"), e.g. `{ name: "cosine", T: 100 }`, built with `initialLr`. */
+  /** A registry spec (kind "scheduler"), e.g. `{ name: "cosine", T: 100 }`, built as LRScheduler builds it (with `initialLr` where the schedule takes one). */
   spec?: { name: string } & Record<string, unknown>;
   /** The group lr a spec is built with (as `LRScheduler` builds it). Default 0.1. */
   initialLr?: number;
@@ -36,10 +36,7 @@ export async function scheduleConformance(options: ScheduleConformanceOptions): 
   const subject = options.name ?? options.spec?.name ?? "schedule";
   const make = (): Schedule => {
     if (options.make !== undefined) return options.make();
-    if (options.spec !== undefined) {
-      const { name, ...rest } = options.spec;
-      return reg.resolve<Schedule>("scheduler", { name, initialLr, ...rest });
-    }
+    if (options.spec !== undefined) return buildSchedule(options.spec, { initialLr, registry: reg });
     throw new CheckFailure("scheduleConformance needs `make` (() => schedule) or `spec` (a registry spec)", "make or spec", undefined);
   };
   const values = (s: Schedule, order: number[]): Float64Array => {
