@@ -254,10 +254,11 @@ export function chartSpecs(run: Run, options: ChartOptions = {}): ChartSet {
     if (fractions.length > 0) {
       fractionSpec = lineChart(fractions, { x: "step", xTitle: "step", yTitle: "fraction", colorTitle: "layer", zeroY: true, dash: "statistic", ...size });
     } else {
-      const relu = run.summary?.relu ?? {};
+      // summary.json: per-module means of the activation statistics, else the older ReLU-only statistics.
+      const means: Record<string, Record<string, unknown>> = run.summary?.activations ?? run.summary?.relu ?? {};
       const rows: Row[] = [];
-      for (const [module, s] of Object.entries(relu)) {
-        for (const stat of ["deadFraction", "zeroFraction"] as const) if (finite(s[stat])) rows.push({ series: module, statistic: stat, value: s[stat] });
+      for (const [module, s] of Object.entries(means)) {
+        for (const stat of ["deadFraction", "saturatedFraction", "zeroFraction"]) if (finite(s[stat])) rows.push({ series: module, statistic: stat, value: s[stat] });
       }
       if (rows.length > 0) {
         fractionSpec = {
@@ -272,17 +273,33 @@ export function chartSpecs(run: Run, options: ChartOptions = {}): ChartSet {
             color: { field: "statistic", type: "nominal" },
           },
         } as VegaLiteSpec;
-        fractionDescription = "Per ReLU layer, the mean over sampled steps (from summary.json) of the fraction of dead units (never positive on a batch) and of zero activations.";
+        fractionDescription = "Per layer, the mean over sampled steps (from summary.json) of the fraction of dead units (never positive on a batch), of saturated units and of zero activations.";
       }
     }
     add("activation-fractions", "Dead and saturated units", fractionDescription, fractionSpec, 'no "diagnostics" records with activations and no relu statistics in summary.json');
-    add(
-      "activation-stats",
-      "Activation mean and standard deviation",
-      "Per layer, the mean and standard deviation of its activations over steps; a std collapsing towards 0 or exploding is a scale problem.",
-      moments.length === 0 ? null : lineChart(moments, { x: "step", xTitle: "step", yTitle: "activation", colorTitle: "layer", dash: "statistic", zeroY: true, ...size }),
-      'no "diagnostics" records with activation mean/std',
-    );
+    let momentSpec: VegaLiteSpec | null = null;
+    let momentDescription = "Per layer, the mean and standard deviation of its activations over steps; a std collapsing towards 0 or exploding is a scale problem.";
+    if (moments.length > 0) momentSpec = lineChart(moments, { x: "step", xTitle: "step", yTitle: "activation", colorTitle: "layer", dash: "statistic", zeroY: true, ...size });
+    else {
+      const rows: Row[] = [];
+      for (const [module, s] of Object.entries(run.summary?.activations ?? {})) for (const stat of ["mean", "std"] as const) if (finite(s[stat])) rows.push({ series: module, statistic: stat, value: s[stat] });
+      if (rows.length > 0) {
+        momentSpec = {
+          $schema: "https://vega.github.io/schema/vega-lite/v5.json",
+          width,
+          data: { values: rows },
+          mark: "bar",
+          encoding: {
+            y: { field: "series", type: "nominal", title: "layer", sort: null },
+            yOffset: { field: "statistic" },
+            x: { field: "value", type: "quantitative", title: "activation (mean over sampled steps)" },
+            color: { field: "statistic", type: "nominal" },
+          },
+        } as VegaLiteSpec;
+        momentDescription = "Per layer, the mean over sampled steps (from summary.json) of its activations' mean and standard deviation.";
+      }
+    }
+    add("activation-stats", "Activation mean and standard deviation", momentDescription, momentSpec, 'no "diagnostics" records with activation mean/std and none in summary.json');
   }
 
   // Gradient norms.

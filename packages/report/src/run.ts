@@ -75,6 +75,8 @@ const summarySchema = z
     updateRatios: metricMap.optional(),
     gradientNorms: metricMap.optional(),
     relu: z.record(z.string(), z.object({ deadFraction: metric.optional(), zeroFraction: metric.optional() }).catchall(z.unknown())).optional(),
+    /** Per activation module, the mean over sampled steps of its output statistics. */
+    activations: z.record(z.string(), activationStatsSchema).optional(),
     final: metricMap.nullable().optional(),
     findings: z.array(z.string()).default([]),
   })

@@ -76,6 +76,21 @@ describe("chartSpecs", () => {
     expect(omitted.find((o) => o.name === "accuracy")!.reason).toMatch(/no "epoch" records/);
     const withSummary = chartSpecs(readRun(makeRunDir({ steps: 5, stepsPerEpoch: 100, diagnostics: false })));
     expect(withSummary.charts.map((c) => c.name)).toEqual(["loss", "lr", "update-ratios", "activation-fractions", "gradient-norms"]);
+    // A summary with per-module activation means (diagnostics() of @gradkit/train) also fills the activation charts.
+    const dir = makeRunDir({
+      steps: 5,
+      stepsPerEpoch: 100,
+      diagnostics: false,
+      summary: { findings: [], activations: { "0": { mean: 0.3, std: 0.5, deadFraction: 0.25, zeroFraction: 0.5 }, "2": { mean: 0, std: 0.7, saturatedFraction: 0.125 } } },
+    });
+    const acts = chartSpecs(readRun(dir)).charts;
+    expect(acts.map((c) => c.name)).toEqual(["loss", "lr", "activation-fractions", "activation-stats"]);
+    expect(dataOf(acts[2].spec)).toEqual([
+      { series: "0", statistic: "deadFraction", value: 0.25 },
+      { series: "0", statistic: "zeroFraction", value: 0.5 },
+      { series: "2", statistic: "saturatedFraction", value: 0.125 },
+    ]);
+    expect(dataOf(acts[3].spec)).toHaveLength(4);
   });
 
   it("the rendered loss chart has one path vertex per step for each series", async () => {
