@@ -74,7 +74,7 @@ function exportTargets(value, out = []) {
 const norm = (p) => posix.normalize(p.replace(/^\.\//, ""));
 const packageOf = (spec) => (spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0]);
 // `from "x"`, `import "x"`, `import("x")`, `require("x")` (not `obj.require("x")`).
-const importRe = /(?:(?<![.\w$])from\s*|(?<![.\w$])import\s*\(\s*|(?<![.\w$])require\s*\(\s*|(?<![.\w$])import\s+)["']([^"'\s]+)["']/g;
+const importRe = /(?:(?<=[\s}*]|^)from\s*|(?<![.\w$"'`])import\s*\(\s*|(?<![.\w$"'`])require\s*\(\s*|(?<![.\w$"'`])import\s+)["']([@\w.:/-][^"'\s]*)["']/gm;
 
 function importsOf(text) {
   const specs = new Set();
@@ -143,7 +143,13 @@ export function checkPack(ws, entry, privateNames) {
   const undeclaredTypes = new Map();
   for (const f of files.filter((f) => /^dist\/.+\.(js|cjs|mjs|d\.ts|d\.cts|d\.mts)$/.test(f))) {
     const isTypes = /\.d\.[cm]?ts$/.test(f);
-    const text = readFileSync(join(ws.dir, f), "utf8");
+    let text;
+    try {
+      text = readFileSync(join(ws.dir, f), "utf8");
+    } catch {
+      errors.push(`${f} vanished while it was being checked: is a build of ${pkg.name} running?`);
+      continue;
+    }
     for (const spec of importsOf(text)) {
       if (spec.startsWith(".")) {
         const target = norm(posix.join(posix.dirname(f), spec));
