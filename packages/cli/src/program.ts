@@ -3,6 +3,8 @@ import { GradkitError, KINDS, isKind, registry as defaultRegistry, UnknownKindEr
 import { version } from "../package.json";
 import { backendsReport } from "./backends-report.js";
 import { addAugmentPreviewCommand } from "./commands/augment-preview.js";
+import { addTrainCommand } from "./commands/train.js";
+import { addLrFindCommand } from "./commands/lr-find.js";
 import { addDashboardCommand } from "./commands/dashboard.js";
 import { addReportCommand } from "./commands/report.js";
 import { loadBackends, loadBuiltins, loadPlugin, type LoadedBackends } from "./load.js";
@@ -118,6 +120,8 @@ export function createProgram(overrides: Partial<CliContext> = {}): Command {
     });
 
   addAugmentPreviewCommand(program, ctx, loadRequestedPlugins);
+  addTrainCommand(program, ctx, loadRequestedPlugins);
+  addLrFindCommand(program, ctx, loadRequestedPlugins);
   addReportCommand(program, ctx);
   addDashboardCommand(program, ctx);
 
