@@ -53,16 +53,36 @@ function vendorFiles(): Record<string, string> {
   };
 }
 
-/** apps/dashboard/client/, next to src/ and dist/. */
+/** The page script: dist/client/ in the package (the build copies it there), client/ next to src/ in the repository. */
 function clientDir(): string {
-  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "client");
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const candidates = [path.join(here, "client"), path.join(here, "..", "client")];
+  return candidates.find((dir) => fs.existsSync(path.join(dir, "dashboard.js"))) ?? candidates[1];
 }
+
+const STYLE = `body { box-sizing: border-box; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 1.5rem auto; max-width: 1200px; padding: 0 1rem; color: #222; }
+h1 { font-size: 1.4rem; margin: 0; }
+h2 { font-size: 1.1rem; margin-top: 1.8rem; border-bottom: 1px solid #ddd; }
+.root, .note { color: #777; margin: 0.2rem 0; }
+#table-wrap { overflow-x: auto; }
+table { border-collapse: collapse; }
+th, td { padding: 0.25rem 0.7rem; border-bottom: 1px solid #eee; text-align: left; white-space: nowrap; }
+td.num { font-variant-numeric: tabular-nums; text-align: right; }
+th { font-weight: 600; color: #444; }
+.state { padding: 0 0.45rem; border-radius: 0.5rem; background: #eee; }
+.state-running { background: #dbeafe; }
+.state-done { background: #dcfce7; }
+.state-failed { background: #fee2e2; }
+.error { color: #b91c1c; cursor: help; }
+.chart { width: 100%; }
+#hparams { display: flex; flex-wrap: wrap; gap: 1rem; }
+#hparams .hparam { width: auto; }`;
 
 function page(root: string, pollMs: number): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>gradkit dashboard: ${escapeHtml(path.basename(root))}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="stylesheet" href="/client/dashboard.css">
+<style>${STYLE}</style>
 <script src="/vendor/vega.min.js"></script>
 <script src="/vendor/vega-lite.min.js"></script>
 <script src="/vendor/vega-embed.min.js"></script>
