@@ -6,18 +6,21 @@
  * shifts and label smoothing, on the best available backend
  * (GRADKIT_BACKEND=wasm|cpu|webgpu|cuda to choose). Prints validation accuracy
  * per epoch, then the held-out TEST accuracy and the run directory
- * (metrics.jsonl, model.safetensors, report.json).
+ * (config.json, metrics.jsonl, summary.json with the diagnostics findings,
+ * checkpoints/, model.safetensors, report.html with its charts).
  *
  *   npm run train                         # from the repository root
  *   EPOCHS=3 SEED=7 RUN_DIR=/tmp/run npm run train
  */
-import { mkdirSync, appendFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { selectBackend } from "@gradkit/backend";
 import "@gradkit/backend-webgpu";
 import "@gradkit/backend-cuda";
 import { mnist } from "@gradkit/data";
+import { writeReport } from "@gradkit/report";
 import { countLive, ensureGradients, writeSafetensorsFile } from "@gradkit/tensor";
+import { diagnostics, jsonlLogger, progressBar } from "@gradkit/train";
 import { accuracy, trainMnist } from "./train.js";
 
 const EPOCHS = Number(process.env.EPOCHS ?? 8);
@@ -37,28 +40,24 @@ async function main(): Promise<void> {
 
   const runDir = resolve(process.env.RUN_DIR ?? join("runs", `${new Date().toISOString().replace(/[:.]/g, "-")}-seed${SEED}`));
   mkdirSync(runDir, { recursive: true });
+  const config = { model: "digit-cnn", channels: [16, 32, 64], hidden: 128, optimizer: "adamw", lr: 3e-3, weightDecay: 5e-4, schedule: "linear warmup (1 epoch) + cosine", labelSmoothing: 0.1, shift: 2, batchSize: 128, epochs: EPOCHS, seed: SEED, backend: selection.name };
+  writeFileSync(join(runDir, "config.json"), `${JSON.stringify(config, null, 2)}\n`);
   const metrics = join(runDir, "metrics.jsonl");
+  const summaryFile = join(runDir, "summary.json");
   writeFileSync(metrics, "");
-  const log = (record: object): void => appendFileSync(metrics, `${JSON.stringify(record)}\n`);
 
   const { model, optimizer, history } = await trainMnist({
     train,
     validation,
     epochs: EPOCHS,
     seed: SEED,
-    logEvery: 10,
-    onStep: (s) => {
-      process.stdout.write(
-        `\r  epoch ${s.epoch}/${EPOCHS}  step ${s.step}/${s.stepsPerEpoch}  loss ${s.loss.toFixed(4)}  lr ${s.lr.toExponential(2)}  ${Math.round(s.imagesPerSecond)} img/s   `,
-      );
-      log({ type: "step", ...s });
-    },
+    checkpointDir: join(runDir, "checkpoints"),
+    checkpointEvery: 100,
+    callbacks: [jsonlLogger(metrics, { everyBatch: true }), diagnostics(summaryFile, { every: 50 }), progressBar()],
     onEpoch: (e) => {
-      process.stdout.write("\r\x1b[K");
       console.log(
-        `epoch ${e.epoch}/${EPOCHS}  loss ${e.loss.toFixed(4)}  val acc ${e.validationAccuracy.toFixed(4)}  ${e.seconds.toFixed(1)} s  live tensors ${e.liveTensors}`,
+        `epoch ${e.epoch}/${EPOCHS}  loss ${e.loss.toFixed(4)}  val acc ${e.validationAccuracy.toFixed(4)}  lr ${e.lr.toExponential(2)}  ${e.seconds.toFixed(1)} s  live tensors ${e.liveTensors}`,
       );
-      log({ type: "epoch", ...e });
     },
   });
 
@@ -66,27 +65,28 @@ async function main(): Promise<void> {
   const seconds = (performance.now() - tStart) / 1000;
   const weights = join(runDir, "model.safetensors");
   await writeSafetensorsFile(weights, model.stateDict(), { model: "digit-cnn", seed: String(SEED), epochs: String(EPOCHS) });
-  const report = {
+  // The diagnostics summary (findings in plain language) gets the held-out result beside it.
+  const summary = JSON.parse(readFileSync(summaryFile, "utf8")) as Record<string, unknown>;
+  Object.assign(summary, {
     model: "digit-cnn",
     parameters: model.numParameters(),
     backend: selection.name,
-    seed: SEED,
-    epochs: EPOCHS,
     finalValidationAccuracy: history[history.length - 1]?.validationAccuracy,
-    testAccuracy,
+    test_accuracy: testAccuracy,
     seconds,
     liveTensors: countLive(),
-  };
-  log({ type: "test", testAccuracy, seconds });
-  writeFileSync(join(runDir, "report.json"), `${JSON.stringify(report, null, 2)}\n`);
+  });
+  writeFileSync(summaryFile, `${JSON.stringify(summary, null, 2)}\n`);
   optimizer.dispose();
   model.dispose();
+  const report = await writeReport(runDir);
 
   console.log(`held-out test accuracy ${testAccuracy.toFixed(4)} (${Math.round(testAccuracy * test.length)}/${test.length}) in ${seconds.toFixed(1)} s`);
+  for (const finding of (summary.findings as string[] | undefined) ?? []) console.log(`  finding: ${finding}`);
   console.log(`run directory: ${runDir}`);
   console.log(`  metrics: ${metrics}`);
   console.log(`  weights: ${weights}`);
-  console.log(`  report:  ${join(runDir, "report.json")}`);
+  console.log(`  report:  ${report.html}`);
 }
 
 main().catch((err) => {

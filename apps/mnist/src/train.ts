@@ -1,11 +1,11 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { valueAndGrad } from "@gradkit/autograd";
 import { randomCrop } from "@gradkit/augment";
 import { DataLoader, type Dataset } from "@gradkit/data";
 import { crossEntropy, type Module } from "@gradkit/nn";
 import { AdamW } from "@gradkit/optim";
-import { cosine, linearWarmup } from "@gradkit/schedulers";
+import { cosine, linearWarmup, LRScheduler } from "@gradkit/schedulers";
 import { countLive, createRng } from "@gradkit/tensor";
+import { accuracy as accuracyMetric, Trainer, type Callback } from "@gradkit/train";
 import { digitCnn, type DigitCnnOptions } from "./model.js";
 
 export interface TrainOptions {
@@ -21,19 +21,12 @@ export interface TrainOptions {
   /** Random-shift padding in pixels (0 = no augmentation; default 2). */
   shift?: number;
   model?: Omit<DigitCnnOptions, "rng">;
-  /** Called every `logEvery` steps and at the end of each epoch. */
-  onStep?: (info: StepInfo) => void;
+  /** More @gradkit/train callbacks (loggers, diagnostics, progress bar). */
+  callbacks?: Callback[];
+  /** Resumable checkpoints (every `checkpointEvery` steps and every epoch end). */
+  checkpointDir?: string;
+  checkpointEvery?: number;
   onEpoch?: (info: EpochInfo) => void;
-  logEvery?: number;
-}
-
-export interface StepInfo {
-  epoch: number;
-  step: number;
-  stepsPerEpoch: number;
-  loss: number;
-  lr: number;
-  imagesPerSecond: number;
 }
 
 export interface EpochInfo {
@@ -48,6 +41,7 @@ export interface EpochInfo {
 export interface TrainResult {
   model: Module;
   optimizer: AdamW;
+  trainer: Trainer;
   history: EpochInfo[];
   /** Mean training loss of each step, in order. */
   stepLosses: number[];
@@ -69,11 +63,49 @@ export async function accuracy(model: Module, dataset: Dataset, batchSize = 500)
 }
 
 /**
- * Trains the reference digit CNN with AdamW (decoupled weight decay), one
- * epoch of linear warmup then cosine decay, random shifts (pad + random crop)
- * and label smoothing. Same seed → same initial weights, data order,
- * augmentation and therefore the same curve. Throws when the number of live
- * tensors grows from one epoch to the next.
+ * Records each step's loss and each epoch's summary, and throws when the
+ * number of live tensors at an epoch end differs from the first epoch's
+ * (a leak).
+ */
+function recorder(history: EpochInfo[], stepLosses: number[], onEpoch?: (info: EpochInfo) => void): Callback {
+  let t0 = performance.now();
+  let liveAfterFirstEpoch = -1;
+  return {
+    name: "mnistRecorder",
+    onEpochBegin() {
+      t0 = performance.now();
+    },
+    onBatchEnd(_t, logs) {
+      stepLosses.push(logs.loss);
+    },
+    onEpochEnd(_t, logs) {
+      const live = countLive();
+      if (liveAfterFirstEpoch < 0) liveAfterFirstEpoch = live;
+      else if (live !== liveAfterFirstEpoch) {
+        throw new Error(`tensor leak: ${live} live tensors after epoch ${logs.epoch + 1}, ${liveAfterFirstEpoch} after epoch 1`);
+      }
+      const info: EpochInfo = {
+        epoch: logs.epoch + 1,
+        loss: logs.loss,
+        validationAccuracy: logs.val_accuracy,
+        seconds: (performance.now() - t0) / 1000,
+        liveTensors: live,
+        lr: logs.lr,
+      };
+      history.push(info);
+      onEpoch?.(info);
+    },
+  };
+}
+
+/**
+ * Trains the reference digit CNN with @gradkit/train's Trainer: AdamW
+ * (decoupled weight decay), one epoch of linear warmup then cosine decay
+ * (an LRScheduler stepped per optimizer step), random shifts (pad + random
+ * crop, the loader's seeded augmentation) and label smoothing. Same seed →
+ * same initial weights, data order, augmentation and therefore the same
+ * curve. Throws when the number of live tensors grows from one epoch to the
+ * next.
  */
 export async function trainMnist(o: TrainOptions): Promise<TrainResult> {
   const batchSize = o.batchSize ?? 128;
@@ -81,61 +113,38 @@ export async function trainMnist(o: TrainOptions): Promise<TrainResult> {
   const shift = o.shift ?? 2;
   const rng = createRng(o.seed);
   const model = digitCnn({ ...o.model, rng });
-  model.train();
   const crop = shift > 0 ? randomCrop({ padding: shift }) : undefined;
-  const loader = new DataLoader(o.train, {
+  const train = new DataLoader(o.train, {
     batchSize,
     seed: o.seed,
     dropLast: true,
-    prefetch: 2,
+    prefetch: 0,
     ...(crop ? { augment: (x: tf.Tensor, y: tf.Tensor, r: Parameters<typeof crop.apply>[1]) => ({ x: crop.apply(x as tf.Tensor4D, r), y }) } : {}),
   });
-  const stepsPerEpoch = Math.floor(o.train.length / batchSize);
+  const val = new DataLoader(o.validation, { batchSize: 500, shuffle: false, prefetch: 0 });
+  const stepsPerEpoch = train.numBatches;
   const total = o.epochs * stepsPerEpoch;
   const warmup = Math.min(stepsPerEpoch, Math.max(1, Math.floor(total / 10)));
-  const schedule = linearWarmup({ warmupSteps: warmup, schedule: cosine({ initialLr: lr, T: Math.max(1, total - warmup) }) });
-  const params = model.parameterTree();
-  const optimizer = new AdamW(params, { lr, weightDecay: o.weightDecay ?? 5e-4 });
-  const lossAndGrads = valueAndGrad((_p: typeof params, x: tf.Tensor, y: tf.Tensor) =>
-    crossEntropy(model.call(x), y, { labelSmoothing: o.labelSmoothing ?? 0.1 }),
-  );
+  const optimizer = new AdamW(model.parameterTree(), { lr, weightDecay: o.weightDecay ?? 5e-4 });
+  const scheduler = new LRScheduler(optimizer, (initialLr) => linearWarmup({ warmupSteps: warmup, schedule: cosine({ initialLr, T: Math.max(1, total - warmup) }) }), {
+    interval: "step",
+  });
+  const labelSmoothing = o.labelSmoothing ?? 0.1;
   const history: EpochInfo[] = [];
   const stepLosses: number[] = [];
-  const logEvery = o.logEvery ?? 10;
-  let globalStep = 0;
-  let liveAfterFirstEpoch = -1;
-  for (let epoch = 1; epoch <= o.epochs; epoch++) {
-    const t0 = performance.now();
-    let tLog = t0;
-    let lossSum = 0;
-    let steps = 0;
-    for await (const { x, y } of loader) {
-      optimizer.paramGroups[0].lr = schedule(globalStep);
-      const { value, grads } = lossAndGrads(params, x, y);
-      tf.tidy(() => optimizer.step(grads));
-      const loss = (await value.data())[0];
-      tf.dispose([x, y, value, ...Object.values(grads)]);
-      lossSum += loss;
-      stepLosses.push(loss);
-      steps++;
-      globalStep++;
-      if (o.onStep && (steps % logEvery === 0 || steps === stepsPerEpoch)) {
-        const now = performance.now();
-        const span = steps % logEvery === 0 ? logEvery : steps % logEvery;
-        o.onStep({ epoch, step: steps, stepsPerEpoch, loss, lr: optimizer.paramGroups[0].lr, imagesPerSecond: (span * batchSize * 1000) / (now - tLog) });
-        tLog = now;
-      }
-    }
-    const seconds = (performance.now() - t0) / 1000;
-    const validationAccuracy = await accuracy(model, o.validation);
-    const live = countLive();
-    if (liveAfterFirstEpoch < 0) liveAfterFirstEpoch = live;
-    else if (live !== liveAfterFirstEpoch) {
-      throw new Error(`tensor leak: ${live} live tensors after epoch ${epoch}, ${liveAfterFirstEpoch} after epoch 1`);
-    }
-    const info: EpochInfo = { epoch, loss: lossSum / steps, validationAccuracy, seconds, liveTensors: live, lr: optimizer.paramGroups[0].lr };
-    history.push(info);
-    o.onEpoch?.(info);
-  }
-  return { model, optimizer, history, stepLosses };
+  const trainer = new Trainer({
+    model,
+    optimizer,
+    train,
+    val,
+    loss: (output, y) => crossEntropy(output, y, { labelSmoothing }),
+    epochs: o.epochs,
+    metrics: [accuracyMetric()],
+    scheduler,
+    rng,
+    callbacks: [recorder(history, stepLosses, o.onEpoch), ...(o.callbacks ?? [])],
+    ...(o.checkpointDir !== undefined ? { checkpointDir: o.checkpointDir, checkpointEvery: o.checkpointEvery ?? 100 } : {}),
+  });
+  trainer.fit();
+  return { model, optimizer, trainer, history, stepLosses };
 }
