@@ -1,0 +1,65 @@
+import * as tf from "@tensorflow/tfjs-core";
+import type { Tensor } from "@tensorflow/tfjs-core";
+import { bilinearUpsampler } from "@gradkit/arch";
+import { Conv2d, MaxPool2d, Module, ReLU, Sequential, type ConvTranspose2d } from "@gradkit/nn";
+import { BatchNorm2d } from "@gradkit/norm";
+import type { Rng } from "@gradkit/tensor";
+
+/** conv 3×3 (padding 1, no bias) → BatchNorm → ReLU. */
+function convBnRelu(inC: number, outC: number, rng: Rng): Sequential {
+  return new Sequential(new Conv2d(inC, outC, 3, { padding: 1, bias: false, rng }), new BatchNorm2d(outC), new ReLU());
+}
+
+export interface SmallFcnOptions {
+  /** Channels of the four stages (default [8, 16, 32, 32]). */
+  widths?: [number, number, number, number];
+  numClasses: number;
+  inChannels?: number;
+  rng: Rng;
+}
+
+/**
+ * A small FCN-8s-style network for 64×64 digit canvases, from the same
+ * building blocks as @gradkit/arch's FCN but with BatchNorm and far fewer
+ * channels (the arch FCN's VGG stages without BN trained too slowly here):
+ *
+ *   stage1 conv·w1 → pool (stride 2) → stage2 conv·w2 → pool (stride 4, "pool2")
+ *   → stage3 conv·w3, conv·w3 → pool (stride 8) → stage4 conv·w4 (receptive field 46 px)
+ *   → score_fr 1×1 → upscore2 (×2, learned, bilinear init) + score_pool2 (1×1 on pool2)
+ *   → upscore (×4, bilinear, frozen) → [N, H, W, numClasses].
+ *
+ * Skip fusion and bilinear-initialized transposed convolutions as in Long et al. 2015.
+ * H and W must be multiples of 8.
+ */
+export class SmallFCN extends Module {
+  readonly stage1: Sequential;
+  readonly stage2: Sequential;
+  readonly stage3: Sequential;
+  readonly stage4: Sequential;
+  readonly scoreFr: Conv2d;
+  readonly scorePool2: Conv2d;
+  readonly upscore2: ConvTranspose2d;
+  readonly upscore: ConvTranspose2d;
+
+  constructor(options: SmallFcnOptions) {
+    super();
+    const [w1, w2, w3, w4] = options.widths ?? [8, 16, 32, 32];
+    const rng = options.rng;
+    const k = options.numClasses;
+    this.stage1 = this.registerModule("stage1", new Sequential(convBnRelu(options.inChannels ?? 1, w1, rng), new MaxPool2d(2, { stride: 2 })));
+    this.stage2 = this.registerModule("stage2", new Sequential(convBnRelu(w1, w2, rng), new MaxPool2d(2, { stride: 2 })));
+    this.stage3 = this.registerModule("stage3", new Sequential(convBnRelu(w2, w3, rng), convBnRelu(w3, w3, rng), new MaxPool2d(2, { stride: 2 })));
+    this.stage4 = this.registerModule("stage4", convBnRelu(w3, w4, rng));
+    this.scoreFr = this.registerModule("score_fr", new Conv2d(w4, k, 1, { rng }));
+    this.scorePool2 = this.registerModule("score_pool2", new Conv2d(w2, k, 1, { rng }));
+    this.upscore2 = this.registerModule("upscore2", bilinearUpsampler(k, 2, rng));
+    this.upscore = this.registerModule("upscore", bilinearUpsampler(k, 4, rng));
+    this.freeze("upscore");
+  }
+
+  forward(x: Tensor): Tensor {
+    const pool2 = this.stage2.call(this.stage1.call(x));
+    const score = this.scoreFr.call(this.stage4.call(this.stage3.call(pool2)));
+    return this.upscore.call(tf.add(this.upscore2.call(score), this.scorePool2.call(pool2)));
+  }
+}

@@ -1,0 +1,247 @@
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { FCN } from "@gradkit/arch";
+import { DataLoader, DigitSegmentation, mnist, type Dataset } from "@gradkit/data";
+import { crossEntropy, type Module } from "@gradkit/nn";
+import { AdamW } from "@gradkit/optim";
+import { cosine, linearWarmup, LRScheduler } from "@gradkit/schedulers";
+import { createRng } from "@gradkit/tensor";
+import { SmallFCN } from "./model.js";
+import { diagnostics, meanIoU, Trainer, type Callback, type Logs } from "@gradkit/train";
+
+/** Background + the ten digits. */
+export const NUM_CLASSES = 11;
+
+/** Everything that defines a run; written to `config.json`. */
+export interface SegmentationConfig {
+  /**
+   * "small": SmallFCN (src/model.ts: 4 conv+BN stages, FCN-8s-style skip at stride 4, widths w, 2w, 4w, 4w);
+   * "8s" | "16s" | "32s": @gradkit/arch's FCN (Long et al. 2015; VGG stages w, 2w, 4w, 8w, 8w, no BN).
+   */
+  variant: "small" | "32s" | "16s" | "8s";
+  /** First-stage width. */
+  width: number;
+  /** Dropout after fc6 and fc7 (the paper's 0.5; 0 for short runs). */
+  dropout: number;
+  /** Canvas side (a multiple of 32) and digits per canvas. */
+  canvas: number;
+  digits: number;
+  /** Canvases in the train / validation / test sets (made from the train / validation / test digits of the `mnist` package). */
+  trainSize: number;
+  valSize: number;
+  testSize: number;
+  epochs: number;
+  steps?: number;
+  batchSize: number;
+  /** Peak AdamW learning rate (linear warmup over `warmup` of the steps, then cosine to 0). */
+  lr: number;
+  warmup: number;
+  weightDecay: number;
+  /** Cross-entropy weight of the background class (digits weigh 1); < 1 counters the ~9:1 pixel imbalance. */
+  backgroundWeight: number;
+  seed: number;
+  logEvery: number;
+  /**
+   * Wall-clock budget in minutes (0 = off): the warmup + cosine schedule runs
+   * over elapsed time instead of steps and training stops when the budget is
+   * spent (`epochs` is then an upper bound). For the shared machine.
+   */
+  timeBudgetMinutes: number;
+}
+
+export const DEFAULT_CONFIG: SegmentationConfig = {
+  variant: "small",
+  width: 8,
+  dropout: 0,
+  canvas: 64,
+  digits: 3,
+  trainSize: 8000,
+  valSize: 500,
+  testSize: 1000,
+  epochs: 4,
+  batchSize: 32,
+  lr: 3e-3,
+  warmup: 0.05,
+  weightDecay: 1e-4,
+  backgroundWeight: 1,
+  seed: 0,
+  logEvery: 20,
+  timeBudgetMinutes: 0,
+};
+
+export interface SegmentationData {
+  train: Dataset;
+  validation: Dataset;
+  test: Dataset;
+}
+
+/**
+ * Three DigitSegmentation sets whose digits never overlap: canvases for
+ * training are pasted from the `mnist` package's train digits, validation
+ * from its validation digits, test from its test digits (each with its own
+ * seed stream), so validation and test measure segmentation of unseen digits.
+ */
+export function makeData(c: Pick<SegmentationConfig, "canvas" | "digits" | "trainSize" | "valSize" | "testSize" | "seed">): SegmentationData {
+  const make = (split: "train" | "validation" | "test", length: number) =>
+    new DigitSegmentation({ length, seed: `${c.seed}/${split}`, source: mnist({ split }), canvas: c.canvas, digits: c.digits });
+  return { train: make("train", c.trainSize), validation: make("validation", c.valSize), test: make("test", c.testSize) };
+}
+
+export function buildModel(c: Pick<SegmentationConfig, "variant" | "width" | "dropout" | "seed">): Module {
+  const w = c.width;
+  if (c.variant === "small") return new SmallFCN({ widths: [w, 2 * w, 4 * w, 4 * w], numClasses: NUM_CLASSES, inChannels: 1, rng: createRng(c.seed) });
+  return new FCN({ variant: c.variant, width: c.width, dropout: c.dropout, inChannels: 1, numClasses: NUM_CLASSES, rng: createRng(c.seed) });
+}
+
+function appendJsonl(file: string, record: object): void {
+  appendFileSync(file, `${JSON.stringify(record)}\n`);
+}
+
+/** metrics.jsonl of the run-directory contract: "batch" records every `every` steps, "epoch" records with seconds; progress lines to `print`. */
+export function metricsLogger(file: string, every: number, batchSize: number, print?: (line: string) => void): Callback {
+  let tEpoch = 0;
+  let tLog = 0;
+  let since = 0;
+  return {
+    name: "metricsLogger",
+    onEpochBegin() {
+      tEpoch = performance.now();
+      tLog = tEpoch;
+      since = 0;
+    },
+    onBatchEnd(trainer, logs) {
+      since++;
+      if (logs.step % every !== 0 && logs.step !== 1) return;
+      const now = performance.now();
+      const imagesPerSecond = (since * batchSize * 1000) / Math.max(1e-9, now - tLog);
+      tLog = now;
+      since = 0;
+      appendJsonl(file, { kind: "batch", step: logs.step, epoch: logs.epoch, loss: logs.loss, lr: logs.lr, meanIoU: logs.meanIoU, imagesPerSecond, time: Date.now() });
+      print?.(
+        `  epoch ${logs.epoch + 1} step ${trainer.batch}/${trainer.train.numBatches}  loss ${logs.loss.toFixed(4)}  mIoU ${(logs.meanIoU ?? NaN).toFixed(3)}  lr ${logs.lr.toExponential(2)}  ${imagesPerSecond.toFixed(1)} img/s`,
+      );
+    },
+    onEpochEnd(_t, logs: Logs) {
+      const seconds = (performance.now() - tEpoch) / 1000;
+      appendJsonl(file, { kind: "epoch", ...logs, seconds });
+      print?.(`epoch ${logs.epoch + 1}: loss ${logs.loss.toFixed(4)} mIoU ${logs.meanIoU.toFixed(3)}  val_loss ${(logs.val_loss ?? NaN).toFixed(4)} val_meanIoU ${(logs.val_meanIoU ?? NaN).toFixed(3)}  ${seconds.toFixed(0)} s`);
+    },
+  };
+}
+
+/** Linear warmup over the first `warmup` fraction, then cosine to 0 at 1: the lr factor at progress `f` ∈ [0, 1]. */
+export function warmupCosine(f: number, warmup: number): number {
+  if (f >= 1) return 0;
+  if (f < warmup) return Math.max(f / warmup, 1e-3);
+  return 0.5 * (1 + Math.cos((Math.PI * (f - warmup)) / (1 - warmup)));
+}
+
+/** Time-budget schedule: before every step lr = peak · warmupCosine(elapsed / budget); stops the trainer once the budget is spent. */
+export function timeBudget(minutes: number, peakLr: number, warmup: number, now: () => number = () => performance.now()): Callback & { spent: boolean } {
+  let t0 = 0;
+  const budgetMs = minutes * 60_000;
+  const cb = {
+    name: "timeBudget",
+    spent: false,
+    onTrainBegin() {
+      t0 = now();
+    },
+    onBatchBegin(trainer: Trainer) {
+      const f = (now() - t0) / budgetMs;
+      for (const g of trainer.optimizer.paramGroups) g.lr = peakLr * warmupCosine(Math.min(f, 0.999999), warmup);
+      if (f >= 1 && !cb.spent) {
+        cb.spent = true;
+        trainer.stop(`time budget of ${minutes} min spent`);
+      }
+    },
+  };
+  return cb;
+}
+
+export interface RunResult {
+  trainer: Trainer;
+  model: Module;
+  data: SegmentationData;
+  final: Logs;
+  test: { loss: number; meanIoU: number };
+  seconds: number;
+  imagesPerSecond: number;
+}
+
+/**
+ * Trains an FCN with per-pixel cross-entropy and the gradkit Trainer
+ * (metric: mean IoU over the 11 classes) and writes the run directory:
+ * config.json, status.json, metrics.jsonl, summary.json (diagnostics() plus
+ * test_meanIoU), checkpoint.json + weights-<step>.safetensors.
+ */
+export function runSegmentation(config: SegmentationConfig, runDir: string, options: { data?: SegmentationData; print?: (line: string) => void; resume?: boolean; callbacks?: Callback[] } = {}): RunResult {
+  const print = options.print;
+  mkdirSync(runDir, { recursive: true });
+  const status = (state: string) => writeFileSync(join(runDir, "status.json"), `${JSON.stringify({ state, updated: new Date().toISOString() })}\n`);
+  writeFileSync(join(runDir, "config.json"), `${JSON.stringify({ app: "segmentation", model: config.variant === "small" ? "small-fcn" : `fcn${config.variant}`, numClasses: NUM_CLASSES, ...config }, null, 2)}\n`);
+  status("running");
+  try {
+    const data = options.data ?? makeData(config);
+    const model = buildModel(config);
+    const classWeights = [config.backgroundWeight, ...Array.from({ length: NUM_CLASSES - 1 }, () => 1)];
+    const train = new DataLoader(data.train, { batchSize: config.batchSize, seed: config.seed, dropLast: true, prefetch: 0 });
+    const val = new DataLoader(data.validation, { batchSize: 50, shuffle: false, prefetch: 0 });
+    const optimizer = new AdamW(model.parameterTree(), { lr: config.lr, weightDecay: config.weightDecay });
+    const total = config.steps ?? config.epochs * train.numBatches;
+    const warmupSteps = Math.max(1, Math.round(config.warmup * total));
+    const budget = config.timeBudgetMinutes > 0 ? timeBudget(config.timeBudgetMinutes, config.lr, config.warmup) : undefined;
+    const scheduler =
+      budget === undefined ? new LRScheduler(optimizer, (lr) => linearWarmup({ warmupSteps, schedule: cosine({ initialLr: lr, T: Math.max(1, total - warmupSteps) }) })) : undefined;
+    const metricsFile = join(runDir, "metrics.jsonl");
+    const resuming = options.resume === true && existsSync(join(runDir, "checkpoint.json"));
+    if (!resuming) writeFileSync(metricsFile, "");
+    const trainer = new Trainer({
+      model,
+      optimizer,
+      train,
+      val,
+      epochs: config.epochs,
+      ...(config.steps !== undefined ? { steps: config.steps } : {}),
+      loss: (o, y) => crossEntropy(o, y, config.backgroundWeight === 1 ? {} : { weight: classWeights }),
+      metrics: [meanIoU(NUM_CLASSES)],
+      ...(scheduler !== undefined ? { scheduler } : {}),
+      rng: createRng(`${config.seed}/run`),
+      callbacks: [...(budget !== undefined ? [budget] : []), metricsLogger(metricsFile, config.logEvery, config.batchSize, print), diagnostics(join(runDir, "summary.json"), { every: 100 }), ...(options.callbacks ?? [])],
+      checkpointDir: runDir,
+      checkpointEvery: 100,
+      log: (m) => print?.(m),
+    });
+    if (resuming) {
+      trainer.resume(runDir);
+      print?.(`resumed from ${runDir} at step ${trainer.step} (epoch ${trainer.epoch + 1})`);
+    }
+    const before = trainer.step;
+    const t0 = performance.now();
+    const final = trainer.fit();
+    let fitSeconds = (performance.now() - t0) / 1000;
+    let finalLogs = final;
+    if (trainer.batch > 0) {
+      // Stopped mid-epoch (time budget or steps): validate the final weights and log that partial epoch.
+      const tv = performance.now();
+      const v = trainer.evaluate(val);
+      finalLogs = { ...final, ...Object.fromEntries(Object.entries(v).map(([k, x]) => [`val_${k}`, x])) };
+      appendJsonl(metricsFile, { kind: "epoch", ...finalLogs, partial: trainer.batch / train.numBatches, seconds: (performance.now() - tv) / 1000 });
+      print?.(`final (epoch ${trainer.epoch + 1} at ${trainer.batch}/${train.numBatches}): val_loss ${finalLogs.val_loss.toFixed(4)} val_meanIoU ${finalLogs.val_meanIoU.toFixed(3)}`);
+      fitSeconds += (performance.now() - tv) / 1000;
+    }
+    const t1 = performance.now();
+    const test = trainer.evaluate(new DataLoader(data.test, { batchSize: 50, shuffle: false, prefetch: 0 })) as { loss: number; meanIoU: number };
+    const seconds = fitSeconds + (performance.now() - t1) / 1000;
+    const imagesPerSecond = ((trainer.step - before) * config.batchSize) / fitSeconds;
+    const summaryFile = join(runDir, "summary.json");
+    const summary = existsSync(summaryFile) ? (JSON.parse(readFileSync(summaryFile, "utf8")) as Record<string, unknown>) : {};
+    Object.assign(summary, { test_loss: test.loss, test_meanIoU: test.meanIoU, test_examples: data.test.length, seconds, imagesPerSecond, parameters: model.numParameters() });
+    writeFileSync(summaryFile, `${JSON.stringify(summary, null, 2)}\n`);
+    appendJsonl(metricsFile, { kind: "test", step: trainer.step, test_loss: test.loss, test_meanIoU: test.meanIoU, seconds });
+    status(trainer.stopReason === undefined || budget?.spent === true ? "done" : "stopped");
+    return { trainer, model, data, final: finalLogs, test, seconds, imagesPerSecond };
+  } catch (err) {
+    status("failed");
+    throw err;
+  }
+}
