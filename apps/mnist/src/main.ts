@@ -53,7 +53,7 @@ async function main(): Promise<void> {
     seed: SEED,
     checkpointDir: join(runDir, "checkpoints"),
     checkpointEvery: 100,
-    callbacks: [jsonlLogger(metrics, { everyBatch: true }), diagnostics(summaryFile, { every: 50 }), progressBar()],
+    callbacks: [jsonlLogger(metrics, { everyBatch: true }), diagnostics(summaryFile, { every: 50, metricsFile: metrics }), progressBar()],
     onEpoch: (e) => {
       console.log(
         `epoch ${e.epoch}/${EPOCHS}  loss ${e.loss.toFixed(4)}  val acc ${e.validationAccuracy.toFixed(4)}  lr ${e.lr.toExponential(2)}  ${e.seconds.toFixed(1)} s  live tensors ${e.liveTensors}`,
