@@ -12,6 +12,7 @@
  */
 import { join, resolve } from "node:path";
 import { selectBackend } from "@gradkit/backend";
+import { writeReport } from "@gradkit/report";
 import { ensureGradients } from "@gradkit/tensor";
 import { DEFAULT_CONFIG, runFashion, type FashionConfig } from "./train.js";
 
@@ -24,6 +25,8 @@ const HELP = `usage: node dist/main.js [options]
   --batch-size N    (default ${DEFAULT_CONFIG.batchSize})   --lr X (default ${DEFAULT_CONFIG.lr})   --weight-decay X (default ${DEFAULT_CONFIG.weightDecay})
   --label-smoothing X (default ${DEFAULT_CONFIG.labelSmoothing})  --padding N (default ${DEFAULT_CONFIG.padding})  --flip P (default ${DEFAULT_CONFIG.flip})
   --time-budget MIN warmup + cosine over MIN minutes of wall clock, then stop (epochs = upper bound)
+  --init FILE       start from these weights (safetensors, e.g. RUN_DIR/weights-<step>.safetensors)
+  --warmup F        fraction of the schedule spent warming up (default ${DEFAULT_CONFIG.warmup})
   --seed N          (default ${DEFAULT_CONFIG.seed})      --resume    continue the checkpoint in --run-dir
   env GRADKIT_BACKEND=wasm|cpu|webgpu|cuda picks the backend (default: the best available)`;
 
@@ -70,6 +73,8 @@ function parseArgs(argv: string[]): { config: FashionConfig; runDir: string | un
         config.shortcut = v;
         break;
       }
+      case "--init": config.init = next(); break;
+      case "--warmup": config.warmup = num(flag, next()); break;
       case "--time-budget": config.timeBudgetMinutes = num(flag, next()); break;
       case "--resume": resume = true; break;
       default:
@@ -79,17 +84,10 @@ function parseArgs(argv: string[]): { config: FashionConfig; runDir: string | un
   return { config, runDir, resume };
 }
 
-async function writeReportIfAvailable(runDir: string): Promise<string | undefined> {
+/** Writes report.html + charts with @gradkit/report; a failure there is reported in one line and does not fail the run. */
+async function writeRunReport(runDir: string): Promise<string | undefined> {
   try {
-    // A variable specifier: @gradkit/report is being built in parallel and may not have types or a dist yet.
-    const specifier = "@gradkit/report";
-    const mod = (await import(specifier)) as { writeReport?: (dir: string) => unknown };
-    if (typeof mod.writeReport !== "function") {
-      console.log("report: @gradkit/report does not export writeReport yet; skipped (run `gradkit report RUN_DIR` later).");
-      return undefined;
-    }
-    const out = await mod.writeReport(runDir);
-    return typeof out === "string" ? out : join(runDir, "report.html");
+    return (await writeReport(runDir)).html;
   } catch (err) {
     console.log(`report: not written (${err instanceof Error ? err.message.split("\n")[0] : String(err)}).`);
     return undefined;
@@ -110,7 +108,7 @@ async function main(): Promise<void> {
   );
   if (result.trainer.stopReason !== undefined) console.log(`stopped: ${result.trainer.stopReason} (epoch ${result.trainer.epoch + 1}, step ${result.trainer.step})`);
   console.log(`run directory: ${runDir}`);
-  const report = await writeReportIfAvailable(runDir);
+  const report = await writeRunReport(runDir);
   if (report !== undefined) console.log(`report: ${report}`);
 }
 

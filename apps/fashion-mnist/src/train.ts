@@ -7,7 +7,7 @@ import { DataLoader, FASHION_MNIST_DIR, fashionMnist, validationSplit, type Data
 import { crossEntropy } from "@gradkit/nn";
 import { SGD } from "@gradkit/optim";
 import { cosine, linearWarmup, LRScheduler } from "@gradkit/schedulers";
-import { createRng } from "@gradkit/tensor";
+import { createRng, loadSafetensors } from "@gradkit/tensor";
 import { accuracy, diagnostics, Trainer, type Callback, type Logs } from "@gradkit/train";
 
 /** Everything that defines a run; written to `config.json`. */
@@ -46,6 +46,8 @@ export interface FashionConfig {
    * bound). Made for the shared machine, whose speed varies with its load.
    */
   timeBudgetMinutes: number;
+  /** A safetensors file (e.g. an earlier run's weights-<step>.safetensors) to start from instead of a fresh initialization. */
+  init?: string;
 }
 
 export const DEFAULT_CONFIG: FashionConfig = {
@@ -185,6 +187,15 @@ export function runFashion(config: FashionConfig, runDir: string, options: { dat
   try {
     const data = options.data ?? loadFashion(config.dataDir, config.validation, config.seed);
     const model = buildModel(config);
+    if (config.init !== undefined) {
+      const { tensors } = loadSafetensors(readFileSync(config.init));
+      try {
+        model.loadStateDict(tensors);
+      } finally {
+        tf.dispose(Object.values(tensors));
+      }
+      print?.(`initialized from ${config.init}`);
+    }
     const crop = config.padding > 0 ? [randomCrop({ padding: config.padding })] : [];
     const flip = config.flip > 0 ? [horizontalFlip({ p: config.flip })] : [];
     const aug = sequence([...crop, ...flip]);

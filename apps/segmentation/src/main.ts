@@ -13,6 +13,7 @@
 import { join, resolve } from "node:path";
 import * as tf from "@tensorflow/tfjs-core";
 import { selectBackend } from "@gradkit/backend";
+import { writeReport } from "@gradkit/report";
 import { ensureGradients } from "@gradkit/tensor";
 import { predictionsSvg, writePng, type PredictionPanel } from "./picture.js";
 import { DEFAULT_CONFIG, runSegmentation, type SegmentationConfig } from "./train.js";
@@ -76,17 +77,10 @@ function parseArgs(argv: string[]): { config: SegmentationConfig; runDir: string
   return { config, runDir, picture, resume };
 }
 
-async function writeReportIfAvailable(runDir: string): Promise<string | undefined> {
+/** Writes report.html + charts with @gradkit/report; a failure there is reported in one line and does not fail the run. */
+async function writeRunReport(runDir: string): Promise<string | undefined> {
   try {
-    // A variable specifier: @gradkit/report is being built in parallel and may not have types or a dist yet.
-    const specifier = "@gradkit/report";
-    const mod = (await import(specifier)) as { writeReport?: (dir: string) => unknown };
-    if (typeof mod.writeReport !== "function") {
-      console.log("report: @gradkit/report does not export writeReport yet; skipped (run `gradkit report RUN_DIR` later).");
-      return undefined;
-    }
-    const out = await mod.writeReport(runDir);
-    return typeof out === "string" ? out : join(runDir, "report.html");
+    return (await writeReport(runDir)).html;
   } catch (err) {
     console.log(`report: not written (${err instanceof Error ? err.message.split("\n")[0] : String(err)}).`);
     return undefined;
@@ -121,7 +115,7 @@ async function main(): Promise<void> {
   writePng(predictionsSvg(panels, config.canvas, { title: `${modelName}: test mean IoU ${r.test.meanIoU.toFixed(3)} (${r.data.test.length} canvases of held-out digits)` }), file);
   console.log(`predictions: ${file}`);
   console.log(`run directory: ${runDir}`);
-  const report = await writeReportIfAvailable(runDir);
+  const report = await writeRunReport(runDir);
   if (report !== undefined) console.log(`report: ${report}`);
 }
 
