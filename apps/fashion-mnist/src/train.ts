@@ -238,6 +238,7 @@ export function runFashion(config: FashionConfig, runDir: string, options: { dat
     const stepsBefore = trainer.step;
     const t0 = performance.now();
     const final = trainer.fit();
+    if (trainer.step > stepsBefore) trainer.save(runDir); // the final weights, also when the budget or `steps` ended the run mid-epoch
     let fitSeconds = (performance.now() - t0) / 1000;
     let finalLogs = final;
     if (trainer.batch > 0) {

@@ -26,6 +26,7 @@ const HELP = `usage: node dist/main.js [options]
   --background-weight X  cross-entropy weight of the background class (default ${DEFAULT_CONFIG.backgroundWeight})   --weight-decay X (default ${DEFAULT_CONFIG.weightDecay})
   --time-budget MIN   warmup + cosine over MIN minutes of wall clock, then stop (epochs = upper bound)
   --picture FILE      where to save predictions vs ground truth (default RUN_DIR/predictions.png)
+  --init FILE         start from these weights (safetensors, e.g. RUN_DIR/weights-<step>.safetensors)   --warmup F (default ${DEFAULT_CONFIG.warmup})
   --seed N (default ${DEFAULT_CONFIG.seed})   --resume   continue the checkpoint in --run-dir
   env GRADKIT_BACKEND=wasm|cpu|webgpu|cuda picks the backend (default: the best available)`;
 
@@ -66,6 +67,8 @@ function parseArgs(argv: string[]): { config: SegmentationConfig; runDir: string
       case "--test": config.testSize = num(flag, next()); break;
       case "--background-weight": config.backgroundWeight = num(flag, next()); break;
       case "--weight-decay": config.weightDecay = num(flag, next()); break;
+      case "--init": config.init = next(); break;
+      case "--warmup": config.warmup = num(flag, next()); break;
       case "--time-budget": config.timeBudgetMinutes = num(flag, next()); break;
       case "--seed": config.seed = num(flag, next()); break;
       case "--log-every": config.logEvery = num(flag, next()); break;

@@ -1,11 +1,12 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import * as tf from "@tensorflow/tfjs-core";
 import { join } from "node:path";
 import { FCN } from "@gradkit/arch";
 import { DataLoader, DigitSegmentation, mnist, type Dataset } from "@gradkit/data";
 import { crossEntropy, type Module } from "@gradkit/nn";
 import { AdamW } from "@gradkit/optim";
 import { cosine, linearWarmup, LRScheduler } from "@gradkit/schedulers";
-import { createRng } from "@gradkit/tensor";
+import { createRng, loadSafetensors } from "@gradkit/tensor";
 import { SmallFCN } from "./model.js";
 import { diagnostics, meanIoU, Trainer, type Callback, type Logs } from "@gradkit/train";
 
@@ -47,6 +48,8 @@ export interface SegmentationConfig {
    * spent (`epochs` is then an upper bound). For the shared machine.
    */
   timeBudgetMinutes: number;
+  /** A safetensors file (e.g. an earlier run's weights-<step>.safetensors) to start from instead of a fresh initialization. */
+  init?: string;
 }
 
 export const DEFAULT_CONFIG: SegmentationConfig = {
@@ -183,6 +186,15 @@ export function runSegmentation(config: SegmentationConfig, runDir: string, opti
   try {
     const data = options.data ?? makeData(config);
     const model = buildModel(config);
+    if (config.init !== undefined) {
+      const { tensors } = loadSafetensors(readFileSync(config.init));
+      try {
+        model.loadStateDict(tensors);
+      } finally {
+        tf.dispose(Object.values(tensors));
+      }
+      print?.(`initialized from ${config.init}`);
+    }
     const classWeights = [config.backgroundWeight, ...Array.from({ length: NUM_CLASSES - 1 }, () => 1)];
     const train = new DataLoader(data.train, { batchSize: config.batchSize, seed: config.seed, dropLast: true, prefetch: 0 });
     const val = new DataLoader(data.validation, { batchSize: 50, shuffle: false, prefetch: 0 });
@@ -218,6 +230,7 @@ export function runSegmentation(config: SegmentationConfig, runDir: string, opti
     const before = trainer.step;
     const t0 = performance.now();
     const final = trainer.fit();
+    if (trainer.step > before) trainer.save(runDir); // the final weights, also when the budget or `steps` ended the run mid-epoch
     let fitSeconds = (performance.now() - t0) / 1000;
     let finalLogs = final;
     if (trainer.batch > 0) {
