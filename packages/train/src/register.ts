@@ -36,7 +36,19 @@ const CALLBACKS: Array<[string, (o: never) => unknown, z.ZodObject, string]> = [
   ["jsonlLogger", (o: { file: string; everyBatch: boolean }) => jsonlLogger(o.file, o), z.strictObject({ file, everyBatch: z.boolean().default(false) }), "JSON lines metric log"],
   ["csvLogger", (o: { file: string }) => csvLogger(o.file), z.strictObject({ file }), "CSV metric log"],
   ["progressBar", (o: { force: boolean }) => progressBar(o), z.strictObject({ force: z.boolean().default(false) }), "progress bar (off without a TTY)"],
-  ["diagnostics", (o: { file: string; every: number }) => diagnostics(o.file, o), z.strictObject({ file, every: z.number().int().positive().default(50) }), "run summary with plain-language findings"],
+  [
+    "diagnostics",
+    (o: { file: string; every: number; metricsFile?: string; initTolerance?: number; saturation?: number; collapse?: number }) => diagnostics(o.file, o),
+    z.strictObject({
+      file,
+      every: z.number().int().positive().default(50),
+      metricsFile: file.optional(),
+      initTolerance: z.number().positive().optional(),
+      saturation: z.number().gt(0).lt(1).optional(),
+      collapse: z.number().gt(1).optional(),
+    }),
+    "run summary with plain-language findings",
+  ],
 ];
 
 for (const [name, factory, schema, description] of METRICS) {
