@@ -1,4 +1,12 @@
 #!/usr/bin/env node
 import { runCli } from "./cli.js";
 
-process.exitCode = await runCli(process.argv.slice(2));
+runCli(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);
