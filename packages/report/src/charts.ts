@@ -72,6 +72,15 @@ function thin<T>(rows: T[], max: number): T[] {
 
 type Row = Record<string, string | number>;
 
+function longestSeries(rows: Row[]): number {
+  const counts = new Map<string, number>();
+  for (const r of rows) {
+    const key = `${r.series}\u0000${r.statistic ?? ""}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return Math.max(0, ...counts.values());
+}
+
 function lineChart(rows: Row[], o: { x: string; xTitle: string; yTitle: string; logY?: boolean; width: number; height: number; colorTitle: string; zeroY?: boolean; dash?: string }): VegaLiteSpec {
   const encoding: Record<string, unknown> = {
     x: { field: o.x, type: "quantitative", title: o.xTitle },
@@ -85,7 +94,8 @@ function lineChart(rows: Row[], o: { x: string; xTitle: string; yTitle: string; 
     width: o.width,
     height: o.height,
     data: { values: rows },
-    mark: { type: "line", interpolate: "linear" },
+    // Points as well when the series are short: a series of one step draws no line.
+    mark: { type: "line", interpolate: "linear", point: longestSeries(rows) <= 30 ? { size: 16 } : false },
     encoding,
   } as VegaLiteSpec;
 }

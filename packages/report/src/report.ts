@@ -51,6 +51,9 @@ export function finalMetrics(run: Run): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const last = run.summary?.final ?? (run.epochs.length > 0 ? run.epochs[run.epochs.length - 1] : null);
   if (last !== null) for (const [k, v] of Object.entries(last)) if (k !== "kind") out[k] = v;
+  // A "test" record (the held-out evaluation at the end of a run): its test_* numbers.
+  const test = [...run.other].reverse().find((r) => r.kind === "test");
+  if (test !== undefined) for (const [k, v] of Object.entries(test)) if (k !== "kind" && k !== "step" && typeof v === "number") out[k] = v;
   if (run.summary !== null) {
     for (const [k, v] of Object.entries(run.summary)) if (!SUMMARY_KEYS.has(k) && (typeof v === "number" || v === null)) out[k] = v;
     if (run.summary.initialLoss !== undefined) out.initialLoss = run.summary.initialLoss;
@@ -116,7 +119,7 @@ export async function writeReport(runDir: string, options: ReportOptions = {}): 
 <meta name="viewport" content="width=device-width, initial-scale=1"><style>${STYLE}</style></head>
 <body>
 <h1>${escapeHtml(title)}</h1>
-<p>State: <span class="state">${escapeHtml(overview.state)}</span> · ${overview.lastStep} steps${overview.lastEpoch === null ? "" : ` · ${overview.lastEpoch} epochs`} · ${run.batches.length} batch, ${run.epochs.length} epoch and ${run.diagnostics.length} diagnostics records</p>
+<p>State: <span class="state">${escapeHtml(overview.state)}</span> · ${overview.lastStep} steps${overview.lastEpoch === null ? "" : ` · last epoch ${overview.lastEpoch}`} · ${run.batches.length} batch, ${run.epochs.length} epoch and ${run.diagnostics.length} diagnostics records</p>
 <h2>Findings</h2>
 ${findings.length === 0 ? `<p class="note">${run.summary === null ? "No summary.json (the diagnostics() callback writes it at the end of training)." : "The summary has no findings."}</p>` : `<ul class="findings">${findings.map((f) => `<li>${escapeHtml(f)}</li>`).join("")}</ul>`}
 <h2>Final metrics</h2>

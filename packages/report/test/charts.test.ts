@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { chartSpecs, exponentialMovingAverage, readRun, renderSpec, HEALTHY_UPDATE_RATIO } from "../src/index.js";
 import { fakeLoss, makeRunDir } from "./fixtures.js";
-import { linePathPoints } from "./svg-helpers.js";
+import { linePathPoints, symbolCount } from "./svg-helpers.js";
 
 type Data = { values: Record<string, number | string>[] };
 const dataOf = (spec: unknown): Data["values"] => ((spec as { data: Data }).data ?? (spec as { layer: { data: Data }[] }).layer[1].data).values;
@@ -103,6 +103,19 @@ describe("chartSpecs", () => {
       for (const l of lines) for (let i = 1; i < l.length; i++) expect(l[i][0]).toBeGreaterThan(l[i - 1][0]);
       expect(lines[0][0][1]).toBeCloseTo(lines[1][0][1], 6);
     }
+  });
+
+  it("short series get a point per step, so a single diagnostics step is still visible", async () => {
+    // steps 1..5 with one diagnostics record (step 5) for two parameters.
+    const one = readRun(makeRunDir({ steps: 5, stepsPerEpoch: 100, summary: null }));
+    const ratios = chartSpecs(one).charts.find((c) => c.name === "update-ratios")!;
+    expect(symbolCount((await renderSpec(ratios.spec)).svg)).toBe(2);
+    // 5 raw + 5 smoothed loss points.
+    const loss = chartSpecs(one).charts.find((c) => c.name === "loss")!;
+    expect(symbolCount((await renderSpec(loss.spec)).svg)).toBe(10);
+    // Beyond 30 points per series: lines only.
+    const long = readRun(makeRunDir({ steps: 31, stepsPerEpoch: 100, diagnostics: false, summary: null }));
+    expect(symbolCount((await renderSpec(chartSpecs(long).charts[0].spec)).svg)).toBe(0);
   });
 
   it("every chart renders to SVG", async () => {

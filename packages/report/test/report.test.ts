@@ -45,11 +45,15 @@ describe("writeReport", () => {
     writeFileSync(join(dir, "checkpoint.json"), "{}");
     writeFileSync(join(dir, "weights-10.safetensors"), "");
     writeFileSync(join(dir, "weights-2.safetensors"), "");
+    // The held-out evaluation at the end of a run: its numbers join the final metrics.
+    const { appendFileSync } = await import("node:fs");
+    appendFileSync(join(dir, "metrics.jsonl"), JSON.stringify({ kind: "test", step: 4, test_loss: 0.5, test_accuracy: 0.875 }) + "\n");
     const result = await writeReport(dir, { png: false });
     expect(result.charts).toEqual([join(dir, "charts", "loss.svg"), join(dir, "charts", "lr.svg")]);
     expect(existsSync(join(dir, "charts", "loss.png"))).toBe(false);
     const html = readFileSync(result.html, "utf8");
     expect(html).toContain("No summary.json");
+    expect(html).toContain("<tr><th>test_loss</th><td>0.5</td></tr><tr><th>test_accuracy</th><td>0.875 (87.50%)</td></tr>");
     expect(html).toMatch(/<li data-chart="accuracy">Accuracy per epoch: no &quot;epoch&quot; records/);
     expect(html).not.toContain('<figure id="chart-accuracy"');
     // Checkpoints listed in step order.

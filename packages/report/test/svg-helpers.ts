@@ -13,10 +13,10 @@ function parsePath(d: string): [number, number][] {
   return points;
 }
 
-/** Count of `mark-symbol` paths (points) in a vega SVG. */
+/** Count of data points drawn as `mark-symbol role-mark` paths in a vega SVG (legend symbols excluded). */
 export function symbolCount(svg: string): number {
   let n = 0;
-  for (const g of svg.matchAll(/<g class="mark-symbol[^"]*"[^>]*>((?:<path[^>]*\/>)*)<\/g>/g)) n += (g[1].match(/<path/g) ?? []).length;
+  for (const g of svg.matchAll(/<g class="mark-symbol role-mark[^"]*"[^>]*>((?:<path[^>]*\/>)*)<\/g>/g)) n += (g[1].match(/<path/g) ?? []).length;
   return n;
 }
 
