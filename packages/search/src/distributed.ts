@@ -1,3 +1,4 @@
+import { createRequire } from "node:module";
 import * as path from "node:path";
 import { Queue, QueueEvents, Worker } from "bullmq";
 import type { TrainConfig } from "@gradkit/train";
@@ -5,7 +6,8 @@ import { parseRedisUrl, type RedisConnection } from "./redis.js";
 import type { TrialExecutor } from "./study.js";
 import type { Objective, TrialRequest } from "./strategy.js";
 import type { TrialResult } from "./trial.js";
-import { workerName } from "./trial.js";
+import { workerName } from "./worker-name.js";
+import { SearchError } from "./errors.js";
 
 export const DEFAULT_QUEUE = "gradkit-search";
 
@@ -40,7 +42,25 @@ export interface DistributedOptions {
 }
 
 function connectionOf(redis: string | RedisConnection): RedisConnection {
+  checkRedisClient();
   return typeof redis === "string" ? parseRedisUrl(redis) : redis;
+}
+
+/** BullMQ 6 talks to Redis through ioredis, an optional peer of it that must be installed beside it. */
+function checkRedisClient(): void {
+  let bullmq: string;
+  try {
+    bullmq = createRequire(import.meta.url).resolve("bullmq");
+  } catch {
+    return; // BullMQ's own import fails with its own message
+  }
+  try {
+    createRequire(bullmq).resolve("ioredis");
+  } catch {
+    throw new SearchError("SEARCH_NO_REDIS_CLIENT", "search: BullMQ needs the Redis client package 'ioredis' (>= 5), which is not installed; received none. Install it: npm i ioredis", {
+      expected: "ioredis >= 5",
+    });
+  }
 }
 
 /**

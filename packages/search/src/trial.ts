@@ -1,9 +1,9 @@
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { CHECKPOINT_JSON, diagnostics, jsonlLogger, trainFromConfig, writeFileAtomic, type Callback, type Logs, type TrainConfig } from "@gradkit/train";
 import { applyParams, type Params } from "./space.js";
 import type { Budget, Objective, TrialRequest } from "./strategy.js";
+import { workerName } from "./worker-name.js";
 
 /** What a finished trial reports; kept in its run directory as result.json and in the study's table. */
 export interface TrialResult {
@@ -52,7 +52,6 @@ export interface RunTrialOptions {
   report?: boolean;
 }
 
-export const workerName = (): string => `${os.hostname()}:${process.pid}`;
 
 /** The training config of a trial: the base with the trial's params and budget, checkpointing into its run directory, with the run guard on. */
 export function trialConfig(base: TrainConfig, request: Pick<TrialRequest, "params" | "budget">, runDir: string): TrainConfig {
@@ -192,7 +191,7 @@ export async function runTrial(runDir: string, base: TrainConfig, request: Trial
   let result: TrialResult;
   try {
     const { trainer } = trainFromConfig(config, {
-      callbacks: [jsonlLogger(metricsFile, { everyBatch: true }), diagnostics(path.join(runDir, "summary.json")), ...(options.callbacks ?? [])],
+      callbacks: [jsonlLogger(metricsFile, { everyBatch: true }), diagnostics(path.join(runDir, "summary.json"), { metricsFile }), ...(options.callbacks ?? [])],
       log: (m) => {
         messages.push(m);
         log(`${request.id}: ${m}`);

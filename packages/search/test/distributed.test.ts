@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Queue } from "bullmq";
 import { distributedExecutor, logUniform, parseRedisUrl, randomSearch, runStudy, runTrial, trialJobId, type StudyFile } from "../src/index.js";
-import { finalWeights, readLines, tinyConfig, tmpDir } from "./helpers.js";
+import { finalWeights, readLines, blobsConfig, tmpDir } from "./helpers.js";
 // @ts-expect-error plain ESM fixture without types
 import { setup } from "./fixtures/setup.mjs";
 
@@ -77,6 +77,7 @@ describe.skipIf(!haveRedis)("trials across worker processes on BullMQ + Redis", 
   const startWorker = (env: Record<string, string> = {}) => {
     const child = spawn(process.execPath, [WORKER, redisUrl, "trials"], { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, ...env } });
     children.push(child);
+    child.stdout!.on("data", (d: Buffer) => process.stdout.write(`[worker ${child.pid}] ${d}`));
     return { child, ready: waitForLine(child, /ready \d+/, "worker") };
   };
 
@@ -84,19 +85,25 @@ describe.skipIf(!haveRedis)("trials across worker processes on BullMQ + Redis", 
     const studyDir = tmpDir("distributed");
     const holdDir = tmpDir("hold");
     // The first worker stops its first trial at step 3, just after the checkpoint at step 2, until it is killed.
+    const T0 = Date.now(); const tick = (m: string) => console.log("PHASE", m, Date.now() - T0);
     const victim = startWorker({ GRADKIT_TEST_HOLD_DIR: holdDir });
-    await victim.ready;
+    await victim.ready; tick("victim ready");
     const strategy = randomSearch({ "optimizer.lr": logUniform(0.02, 0.3) }, { trials: 6, seed: 11 });
     const executor = distributedExecutor({ redis: redisUrl, queue: "trials" });
-    const done = runStudy({ studyDir, base: tinyConfig(), strategy, executor });
-    const held = await waitForFile(holdDir);
+    const done = runStudy({ studyDir, base: blobsConfig(), strategy, executor });
+    const held = await waitForFile(holdDir); tick("held");
     const others = [startWorker(), startWorker()];
-    await Promise.all(others.map((w) => w.ready));
+    await Promise.all(others.map((w) => w.ready)); tick("others ready");
     const killed = new Promise((r) => victim.child.once("exit", r));
     victim.child.kill("SIGKILL");
     await killed;
+    // The dead worker's lock on its job would expire after lockDuration (30 s); delete it now instead of waiting.
+    // What follows is BullMQ's own: a live worker's stalled-job check finds the job without a lock and re-queues it.
+    const queue = new Queue("trials", { connection: parseRedisUrl(redisUrl) });
+    const lockKey = `${queue.toKey(trialJobId(JSON.parse(fs.readFileSync(path.join(studyDir, "study.json"), "utf8")).id, held))}:lock`;
+    expect(await (await queue.client).del(lockKey)).toBe(1);
 
-    const study = await done;
+    const study = await done; tick("done");
     const file = JSON.parse(fs.readFileSync(path.join(studyDir, "study.json"), "utf8")) as StudyFile;
     expect(file.trials.map((t) => t.status)).toEqual(Array(6).fill("done"));
     const records = readLines(path.join(studyDir, "trials.jsonl")).map((r) => r.id);
@@ -110,7 +117,6 @@ describe.skipIf(!haveRedis)("trials across worker processes on BullMQ + Redis", 
     expect(attempts[0].worker.endsWith(`:${victim.child.pid}`)).toBe(true);
     expect(attempts[1].worker.endsWith(`:${victim.child.pid}`)).toBe(false);
     // BullMQ saw it stall once and ran it again; it completed once.
-    const queue = new Queue("trials", { connection: parseRedisUrl(redisUrl) });
     const job = (await queue.getJob(trialJobId(study.id, held)))!;
     expect(await job.getState()).toBe("completed");
     expect(job.stalledCounter).toBe(1);
@@ -119,11 +125,12 @@ describe.skipIf(!haveRedis)("trials across worker processes on BullMQ + Redis", 
     // Its final weights equal the same trial run here without interruption, bit for bit.
     const reference = tmpDir("reference");
     const request = strategy.next(new Map(), file.objective).find((r) => r.id === held)!;
-    await runTrial(reference, tinyConfig(), request, { log: () => {} });
+    await runTrial(reference, blobsConfig(), request, { log: () => {}, report: false });
     expect(finalWeights(path.join(studyDir, "trials", held)).equals(finalWeights(reference))).toBe(true);
 
+    tick("reference");
     // The coordinator run again records nothing new.
-    await runStudy({ studyDir, base: tinyConfig(), strategy, executor: distributedExecutor({ redis: redisUrl, queue: "trials" }) });
+    await runStudy({ studyDir, base: blobsConfig(), strategy, executor: distributedExecutor({ redis: redisUrl, queue: "trials" }) });
     expect(readLines(path.join(studyDir, "trials.jsonl"))).toHaveLength(6);
-  });
+  }, 300_000);
 });

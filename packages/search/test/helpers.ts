@@ -15,6 +15,18 @@ export function tinyConfig(): TrainConfig {
   };
 }
 
+/** An even smaller one for the worker processes: 16 features, 3 Gaussian blobs (no MNIST to load in every worker), 4 batches of 24 per epoch. */
+export function blobsConfig(): TrainConfig {
+  return {
+    model: { name: "search-test-mlp", inFeatures: 16, hidden: 8, seed: 1 },
+    optimizer: { name: "sgd", lr: 0.1 },
+    data: { train: { name: "search-test-blobs", n: 96, seed: 1 }, val: { name: "search-test-blobs", n: 48, seed: 2 }, batchSize: 24, seed: 1 },
+    epochs: 2,
+    checkpointEvery: 2,
+    progress: false,
+  };
+}
+
 export function tmpDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `gradkit-search-${prefix}-`));
 }
