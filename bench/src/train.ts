@@ -64,7 +64,7 @@ interface ChildResult {
 
 const BATCH = 128;
 /** Steps per timed window and warm-up steps, per model. */
-const WINDOW = { resnet20: { full: 3, quick: 1, warm: 2 }, mlp: { full: 20, quick: 8, warm: 5 } } as const;
+const WINDOW = { resnet20: { full: 2, quick: 1, warm: 1 }, mlp: { full: 20, quick: 8, warm: 5 } } as const;
 const GROWTH_STEPS = 1000;
 
 function loadNow(): number[] {
@@ -86,7 +86,7 @@ async function runChild(cfg: ChildConfig): Promise<ChildResult> {
   const notes: string[] = [];
 
   if (cfg.backend === "wasm" && cfg.threads > 1) {
-    backend.registerProvider(backend.createWasmProvider({ threads: cfg.threads } as never), { override: true });
+    backend.registerProvider(backend.createWasmProvider({ threads: cfg.threads }), { override: true });
   }
   const sel = await backend.selectBackend({ name: cfg.backend });
   const desc = sel.description;
@@ -114,7 +114,9 @@ async function runChild(cfg: ChildConfig): Promise<ChildResult> {
       for (let i = 0; i < w.warm; i++) await t.step();
       // memory per step: peak over one step, live tensors between steps
       const before = tf.memory();
+      const p0 = performance.now();
       const prof = await tf.profile(() => t.step());
+      const stepMs = performance.now() - p0;
       out.memory.push({
         model,
         framework,
@@ -125,9 +127,6 @@ async function runChild(cfg: ChildConfig): Promise<ChildResult> {
         newTensorsPerStep: prof.newTensors,
       });
       if (cfg.profile && framework === "gradkit") {
-        const t0 = performance.now();
-        await t.step();
-        const stepMs = performance.now() - t0;
         const byName = new Map<string, { ms: number; calls: number }>();
         for (const k of prof.kernels) {
           const ms = Number(await Promise.resolve(k.kernelTimeMs as number | Promise<number>));
