@@ -187,7 +187,8 @@ export function runSegmentation(config: SegmentationConfig, runDir: string, opti
     const data = options.data ?? makeData(config);
     const model = buildModel(config);
     if (config.init !== undefined) {
-      const { tensors } = loadSafetensors(readFileSync(config.init));
+      // A copy as a plain Uint8Array: loadSafetensors misreads a Node Buffer (garbage values) in this tree.
+      const { tensors } = loadSafetensors(new Uint8Array(readFileSync(config.init)));
       try {
         model.loadStateDict(tensors);
       } finally {
