@@ -26,6 +26,7 @@ const HELP = `usage: node dist/main.js [options]
   --background-weight X  cross-entropy weight of the background class (default ${DEFAULT_CONFIG.backgroundWeight})   --weight-decay X (default ${DEFAULT_CONFIG.weightDecay})
   --time-budget MIN   warmup + cosine over MIN minutes of wall clock, then stop (epochs = upper bound)
   --picture FILE      where to save predictions vs ground truth (default RUN_DIR/predictions.png)
+  --no-full-skip      SmallFCN without the full-resolution skip (score_full)
   --init FILE         start from these weights (safetensors, e.g. RUN_DIR/weights-<step>.safetensors)   --warmup F (default ${DEFAULT_CONFIG.warmup})
   --seed N (default ${DEFAULT_CONFIG.seed})   --resume   continue the checkpoint in --run-dir
   env GRADKIT_BACKEND=wasm|cpu|webgpu|cuda picks the backend (default: the best available)`;
@@ -67,6 +68,7 @@ function parseArgs(argv: string[]): { config: SegmentationConfig; runDir: string
       case "--test": config.testSize = num(flag, next()); break;
       case "--background-weight": config.backgroundWeight = num(flag, next()); break;
       case "--weight-decay": config.weightDecay = num(flag, next()); break;
+      case "--no-full-skip": config.fullResolutionSkip = false; break;
       case "--init": config.init = next(); break;
       case "--warmup": config.warmup = num(flag, next()); break;
       case "--time-budget": config.timeBudgetMinutes = num(flag, next()); break;
@@ -95,7 +97,7 @@ async function main(): Promise<void> {
   ensureGradients();
   const selection = await selectBackend();
   console.log(`backend: ${selection.name} (${selection.description.device}); ${selection.why}`);
-  const modelName = config.variant === "small" ? `SmallFCN (8s-style) width ${config.width}` : `FCN-${config.variant} width ${config.width}`;
+  const modelName = config.variant === "small" ? `SmallFCN${config.fullResolutionSkip ? " + full-res skip" : ""} width ${config.width}` : `FCN-${config.variant} width ${config.width}`;
   const runDir = resolve(dirArg ?? join("runs", `${new Date().toISOString().replace(/[:.]/g, "-")}-seed${config.seed}`));
   console.log(
     `model: ${modelName}; data: ${config.trainSize}/${config.valSize}/${config.testSize} canvases ${config.canvas}×${config.canvas} with ${config.digits} digits; batch ${config.batchSize}, AdamW lr ${config.lr}`,

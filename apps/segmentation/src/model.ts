@@ -13,6 +13,11 @@ function convBnRelu(inC: number, outC: number, rng: Rng): Sequential {
 export interface SmallFcnOptions {
   /** Channels of the four stages (default [8, 16, 32, 32]). */
   widths?: [number, number, number, number];
+  /**
+   * Also score the full-resolution stage-1 features (1×1 conv, "score_full") and add them after the
+   * final upsampling — an FCN skip one level further than FCN-8s's, for strokes 2–3 px wide. Default false.
+   */
+  fullResolutionSkip?: boolean;
   numClasses: number;
   inChannels?: number;
   rng: Rng;
@@ -26,7 +31,8 @@ export interface SmallFcnOptions {
  *   stage1 conv·w1 → pool (stride 2) → stage2 conv·w2 → pool (stride 4, "pool2")
  *   → stage3 conv·w3, conv·w3 → pool (stride 8) → stage4 conv·w4 (receptive field 46 px)
  *   → score_fr 1×1 → upscore2 (×2, learned, bilinear init) + score_pool2 (1×1 on pool2)
- *   → upscore (×4, bilinear, frozen) → [N, H, W, numClasses].
+ *   → upscore (×4, bilinear, frozen) [+ score_full (1×1 on stage 1's full-resolution features)]
+ *   → [N, H, W, numClasses].
  *
  * Skip fusion and bilinear-initialized transposed convolutions as in Long et al. 2015.
  * H and W must be multiples of 8.
@@ -40,6 +46,7 @@ export class SmallFCN extends Module {
   readonly scorePool2: Conv2d;
   readonly upscore2: ConvTranspose2d;
   readonly upscore: ConvTranspose2d;
+  readonly scoreFull: Conv2d | undefined;
 
   constructor(options: SmallFcnOptions) {
     super();
@@ -54,12 +61,15 @@ export class SmallFCN extends Module {
     this.scorePool2 = this.registerModule("score_pool2", new Conv2d(w2, k, 1, { rng }));
     this.upscore2 = this.registerModule("upscore2", bilinearUpsampler(k, 2, rng));
     this.upscore = this.registerModule("upscore", bilinearUpsampler(k, 4, rng));
+    if (options.fullResolutionSkip === true) this.scoreFull = this.registerModule("score_full", new Conv2d(w1, k, 1, { rng }));
     this.freeze("upscore");
   }
 
   forward(x: Tensor): Tensor {
-    const pool2 = this.stage2.call(this.stage1.call(x));
+    const full = this.stage1.at(0)!.call(x); // conv-BN-ReLU at full resolution, before stage 1's pool
+    const pool2 = this.stage2.call(this.stage1.at(1)!.call(full));
     const score = this.scoreFr.call(this.stage4.call(this.stage3.call(pool2)));
-    return this.upscore.call(tf.add(this.upscore2.call(score), this.scorePool2.call(pool2)));
+    const up = this.upscore.call(tf.add(this.upscore2.call(score), this.scorePool2.call(pool2)));
+    return this.scoreFull === undefined ? up : tf.add(up, this.scoreFull.call(full));
   }
 }

@@ -22,6 +22,8 @@ export interface SegmentationConfig {
   variant: "small" | "32s" | "16s" | "8s";
   /** First-stage width. */
   width: number;
+  /** SmallFCN only: add the full-resolution skip (score_full). */
+  fullResolutionSkip: boolean;
   /** Dropout after fc6 and fc7 (the paper's 0.5; 0 for short runs). */
   dropout: number;
   /** Canvas side (a multiple of 32) and digits per canvas. */
@@ -55,6 +57,7 @@ export interface SegmentationConfig {
 export const DEFAULT_CONFIG: SegmentationConfig = {
   variant: "small",
   width: 8,
+  fullResolutionSkip: true,
   dropout: 0,
   canvas: 64,
   digits: 3,
@@ -90,9 +93,9 @@ export function makeData(c: Pick<SegmentationConfig, "canvas" | "digits" | "trai
   return { train: make("train", c.trainSize), validation: make("validation", c.valSize), test: make("test", c.testSize) };
 }
 
-export function buildModel(c: Pick<SegmentationConfig, "variant" | "width" | "dropout" | "seed">): Module {
+export function buildModel(c: Pick<SegmentationConfig, "variant" | "width" | "fullResolutionSkip" | "dropout" | "seed">): Module {
   const w = c.width;
-  if (c.variant === "small") return new SmallFCN({ widths: [w, 2 * w, 4 * w, 4 * w], numClasses: NUM_CLASSES, inChannels: 1, rng: createRng(c.seed) });
+  if (c.variant === "small") return new SmallFCN({ widths: [w, 2 * w, 4 * w, 4 * w], numClasses: NUM_CLASSES, inChannels: 1, fullResolutionSkip: c.fullResolutionSkip, rng: createRng(c.seed) });
   return new FCN({ variant: c.variant, width: c.width, dropout: c.dropout, inChannels: 1, numClasses: NUM_CLASSES, rng: createRng(c.seed) });
 }
 
@@ -190,7 +193,9 @@ export function runSegmentation(config: SegmentationConfig, runDir: string, opti
       // A copy as a plain Uint8Array: loadSafetensors misreads a Node Buffer (garbage values) in this tree.
       const { tensors } = loadSafetensors(new Uint8Array(readFileSync(config.init)));
       try {
-        model.loadStateDict(tensors);
+        const { missingKeys, unexpectedKeys } = model.loadStateDict(tensors, { strict: false });
+        if (unexpectedKeys.length > 0) throw new Error(`--init ${config.init}: these weights do not belong to the model: ${unexpectedKeys.join(", ")}.`);
+        if (missingKeys.length > 0) print?.(`  not in ${config.init} (kept at their initialization): ${missingKeys.join(", ")}`);
       } finally {
         tf.dispose(Object.values(tensors));
       }
