@@ -11,6 +11,7 @@
  * tfjs-backend-cpu 4.22.0 from the npm registry (--prefer-offline: the
  * shared npm cache answers when it can).
  */
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,6 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as consumers from "./consumers";
 import {
   assertBuilt,
+  cleanNpmEnv,
   dependencyClosure,
   installedTree,
   isGpuRuntime,
@@ -32,7 +34,8 @@ import {
   type InstalledPackage,
 } from "./helpers";
 
-const TIMEOUT = 180_000;
+// generous: two npm installs, two tsc runs and four node processes on a loaded 2-core CI machine
+const TIMEOUT = 300_000;
 const OPTIM = ["@gradkit/optim"];
 const TRAIN = ["@gradkit/arch", "@gradkit/train"];
 
@@ -52,7 +55,7 @@ beforeAll(() => {
 
 afterAll(() => {
   if (root) rmSync(root, { recursive: true, force: true });
-});
+}, TIMEOUT);
 
 /** What every selective install must satisfy. */
 function checkTree(tree: InstalledPackage[], closure: string[]): void {
@@ -67,6 +70,14 @@ function checkTree(tree: InstalledPackage[], closure: string[]): void {
   // one engine: tfjs-core exactly once, at the top
   expect(tree.filter((p) => p.name === "@tensorflow/tfjs-core").map((p) => `${p.path}@${p.version}`)).toEqual(["node_modules/@tensorflow/tfjs-core@4.22.0"]);
 }
+
+it("packs the installed packages by the packing rules (scripts/check-packs.mjs)", () => {
+  const r = spawnSync(process.execPath, [join(repoRoot, "scripts/check-packs.mjs"), "--only", toPack.join(","), "--json"], { encoding: "utf8", env: cleanNpmEnv() });
+  const results = JSON.parse(r.stdout) as Array<{ name: string; errors: string[] }>;
+  expect(results.map((x) => x.name).sort()).toEqual(toPack);
+  expect(results.filter((x) => x.errors.length > 0)).toEqual([]);
+  expect(r.status).toBe(0);
+}, TIMEOUT);
 
 describe("a user who installs only @gradkit/optim", () => {
   let dir: string;
