@@ -53,11 +53,9 @@ function vendorFiles(): Record<string, string> {
   };
 }
 
-/** The page script: dist/client/ in the package (the build copies it there), client/ next to src/ in the repository. */
+/** The page script: src/client/ in the repository, dist/client/ in the package (the build copies it there). */
 function clientDir(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const candidates = [path.join(here, "client"), path.join(here, "..", "client")];
-  return candidates.find((dir) => fs.existsSync(path.join(dir, "dashboard.js"))) ?? candidates[1];
+  return path.join(path.dirname(fileURLToPath(import.meta.url)), "client");
 }
 
 const STYLE = `body { box-sizing: border-box; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 1.5rem auto; max-width: 1200px; padding: 0 1rem; color: #222; }
