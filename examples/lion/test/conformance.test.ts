@@ -27,7 +27,10 @@ describe("gradkit-plugin-lion", () => {
   });
 
   it("passes @gradkit/testkit's optimizer suite, built by name as a config builds it", async () => {
-    const report = await optimizerConformance({ spec: { name: "lion", lr: 0.05 } });
+    // Sign updates move every coordinate by exactly lr, and with β₂ = 0.99 the slow momentum carries a coordinate past
+    // the minimum before it turns: the oscillation around the minimum takes ~1000 steps at lr 0.02 to settle within
+    // 0.05 (a float64 simulation of this rule gives 0.12 after 300 steps, 0.015 after 1000).
+    const report = await optimizerConformance({ spec: { name: "lion", lr: 0.02 }, problemSteps: 1000 });
     expect(report.ok).toBe(true);
   });
 });
