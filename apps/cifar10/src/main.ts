@@ -11,7 +11,7 @@ import { parseArgs } from "node:util";
 import { selectBackend } from "@gradkit/backend";
 import { ensureGradients } from "@gradkit/tensor";
 import { getRecipe, RECIPES } from "./recipes.js";
-import { buildRun } from "./run.js";
+import { buildRun, checkDataDir } from "./run.js";
 
 const USAGE = `usage: main.js --recipe NAME --data DIR [--out RUN_DIR] [--steps N | --epochs N] [--batch-size N] [--limit N] [--no-val] [--backend NAME]
        main.js --list`;
@@ -49,6 +49,7 @@ async function main(): Promise<void> {
   }
   if (values.recipe === undefined || values.data === undefined) throw new Error(`cifar10: --recipe and --data are required.\n${USAGE}`);
   const recipe = getRecipe(values.recipe);
+  checkDataDir(values.data); // before anything slow: a clear error naming the missing files
   ensureGradients();
   const backend = await selectBackend(values.backend === undefined ? {} : { name: values.backend });
   console.log(`recipe ${recipe.name}: ${recipe.description} — ${recipe.source}`);
