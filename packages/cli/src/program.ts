@@ -7,6 +7,7 @@ import { addTrainCommand } from "./commands/train.js";
 import { addLrFindCommand } from "./commands/lr-find.js";
 import { addDashboardCommand } from "./commands/dashboard.js";
 import { addReportCommand } from "./commands/report.js";
+import { addSearchCommands } from "./commands/search.js";
 import { loadBackends, loadBuiltins, loadPlugin, type LoadedBackends } from "./load.js";
 import { renderBackends, renderEntries } from "./render.js";
 
@@ -124,6 +125,7 @@ export function createProgram(overrides: Partial<CliContext> = {}): Command {
   addLrFindCommand(program, ctx, loadRequestedPlugins);
   addReportCommand(program, ctx);
   addDashboardCommand(program, ctx);
+  addSearchCommands(program, ctx, loadRequestedPlugins);
 
   return program;
 }

@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import * as path from "node:path";
+import { fileURLToPath } from "node:url";
 import { Queue, QueueEvents, Worker } from "bullmq";
 import type { TrainConfig } from "@gradkit/train";
 import { parseRedisUrl, type RedisConnection } from "./redis.js";
@@ -126,8 +127,8 @@ export interface StartWorkerOptions extends DistributedOptions, Partial<TrialWor
 
 /** This package's built processor (dist/processor.js or .cjs beside the running file). */
 export function defaultProcessorFile(): string {
-  const here = new URL(import.meta.url);
-  return new URL(here.pathname.endsWith(".cjs") ? "./processor.cjs" : "./processor.js", here).pathname;
+  const here = fileURLToPath(import.meta.url);
+  return path.join(path.dirname(here), here.endsWith(".cjs") ? "processor.cjs" : "processor.js");
 }
 
 /**

@@ -1,5 +1,6 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
+import { createRequire } from "node:module";
 import * as net from "node:net";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,8 +11,20 @@ import { finalWeights, readLines, blobsConfig, tmpDir } from "./helpers.js";
 import { setup } from "./fixtures/setup.mjs";
 
 const REDIS = "/usr/bin/redis-server";
-const haveRedis = fs.existsSync(REDIS);
-if (!haveRedis && process.env.GRADKIT_REQUIRE_REDIS !== undefined) throw new Error(`GRADKIT_REQUIRE_REDIS is set but ${REDIS} does not exist (apt-get install redis-server).`);
+/** BullMQ 6 needs ioredis, an optional peer dependency of it, installed beside it. */
+function haveIoredis(): boolean {
+  try {
+    createRequire(createRequire(import.meta.url).resolve("bullmq")).resolve("ioredis");
+    return true;
+  } catch {
+    return false;
+  }
+}
+const missing = !fs.existsSync(REDIS) ? `${REDIS} does not exist (apt-get install redis-server)` : !haveIoredis() ? "ioredis, BullMQ's Redis client, is not installed (npm i ioredis)" : undefined;
+if (missing !== undefined) {
+  if (process.env.GRADKIT_REQUIRE_REDIS !== undefined) throw new Error(`GRADKIT_REQUIRE_REDIS is set but ${missing}.`);
+  console.warn(`skipping the BullMQ test: ${missing}.`);
+}
 const here = path.dirname(new URL(import.meta.url).pathname);
 const WORKER = path.join(here, "fixtures", "worker.mjs");
 const DIST = path.join(here, "..", "dist", "processor.js");
@@ -53,8 +66,9 @@ async function waitForFile(dir: string): Promise<string> {
 
 const children: ChildProcess[] = [];
 let redisUrl = "";
+let redisPort = 0;
 
-describe.skipIf(!haveRedis)("trials across worker processes on BullMQ + Redis", () => {
+describe.skipIf(missing !== undefined)("trials across worker processes on BullMQ + Redis", () => {
   beforeAll(async () => {
     if (!fs.existsSync(DIST)) throw new Error(`${DIST} is missing: the workers run the built package; run \`npm run build -w @gradkit/search\` (turbo does before the tests).`);
     await setup();
@@ -63,13 +77,15 @@ describe.skipIf(!haveRedis)("trials across worker processes on BullMQ + Redis", 
     children.push(redis);
     await waitForLine(redis, /Ready to accept connections/, "redis-server");
     redisUrl = `redis://127.0.0.1:${port}`;
+    redisPort = port;
   });
 
   afterAll(async () => {
     for (const c of children.reverse()) {
       if (c.exitCode !== null || c.signalCode !== null) continue;
       const exited = new Promise((r) => c.once("exit", r));
-      c.kill("SIGTERM");
+      // Workers are killed outright (closing would wait for their trials); redis-server shuts down on SIGTERM.
+      c.kill(c.spawnargs[0] === REDIS ? "SIGTERM" : "SIGKILL");
       await exited;
     }
   });
@@ -77,7 +93,7 @@ describe.skipIf(!haveRedis)("trials across worker processes on BullMQ + Redis", 
   const startWorker = (env: Record<string, string> = {}) => {
     const child = spawn(process.execPath, [WORKER, redisUrl, "trials"], { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, ...env } });
     children.push(child);
-    child.stdout!.on("data", (d: Buffer) => process.stdout.write(`[worker ${child.pid}] ${d}`));
+    child.stdout!.on("data", () => {}); // keep its pipe drained
     return { child, ready: waitForLine(child, /ready \d+/, "worker") };
   };
 
@@ -85,15 +101,14 @@ describe.skipIf(!haveRedis)("trials across worker processes on BullMQ + Redis", 
     const studyDir = tmpDir("distributed");
     const holdDir = tmpDir("hold");
     // The first worker stops its first trial at step 3, just after the checkpoint at step 2, until it is killed.
-    const T0 = Date.now(); const tick = (m: string) => console.log("PHASE", m, Date.now() - T0);
     const victim = startWorker({ GRADKIT_TEST_HOLD_DIR: holdDir });
-    await victim.ready; tick("victim ready");
+    await victim.ready;
     const strategy = randomSearch({ "optimizer.lr": logUniform(0.02, 0.3) }, { trials: 6, seed: 11 });
     const executor = distributedExecutor({ redis: redisUrl, queue: "trials" });
     const done = runStudy({ studyDir, base: blobsConfig(), strategy, executor });
-    const held = await waitForFile(holdDir); tick("held");
+    const held = await waitForFile(holdDir);
     const others = [startWorker(), startWorker()];
-    await Promise.all(others.map((w) => w.ready)); tick("others ready");
+    await Promise.all(others.map((w) => w.ready));
     const killed = new Promise((r) => victim.child.once("exit", r));
     victim.child.kill("SIGKILL");
     await killed;
@@ -101,9 +116,9 @@ describe.skipIf(!haveRedis)("trials across worker processes on BullMQ + Redis", 
     // What follows is BullMQ's own: a live worker's stalled-job check finds the job without a lock and re-queues it.
     const queue = new Queue("trials", { connection: parseRedisUrl(redisUrl) });
     const lockKey = `${queue.toKey(trialJobId(JSON.parse(fs.readFileSync(path.join(studyDir, "study.json"), "utf8")).id, held))}:lock`;
-    expect(await (await queue.client).del(lockKey)).toBe(1);
+    expect(execFileSync("/usr/bin/redis-cli", ["-h", "127.0.0.1", "-p", String(redisPort), "DEL", lockKey], { encoding: "utf8" }).trim()).toBe("1");
 
-    const study = await done; tick("done");
+    const study = await done;
     const file = JSON.parse(fs.readFileSync(path.join(studyDir, "study.json"), "utf8")) as StudyFile;
     expect(file.trials.map((t) => t.status)).toEqual(Array(6).fill("done"));
     const records = readLines(path.join(studyDir, "trials.jsonl")).map((r) => r.id);
@@ -128,7 +143,7 @@ describe.skipIf(!haveRedis)("trials across worker processes on BullMQ + Redis", 
     await runTrial(reference, blobsConfig(), request, { log: () => {}, report: false });
     expect(finalWeights(path.join(studyDir, "trials", held)).equals(finalWeights(reference))).toBe(true);
 
-    tick("reference");
+   
     // The coordinator run again records nothing new.
     await runStudy({ studyDir, base: blobsConfig(), strategy, executor: distributedExecutor({ redis: redisUrl, queue: "trials" }) });
     expect(readLines(path.join(studyDir, "trials.jsonl"))).toHaveLength(6);
