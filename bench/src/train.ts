@@ -193,12 +193,14 @@ async function runChild(cfg: ChildConfig): Promise<ChildResult> {
 
 // ─────────────────────────── orchestrator ───────────────────────────
 
-function parseArgs(argv: string[]): { quick: boolean; child?: ChildConfig; out?: string; only?: string[] } {
+function parseArgs(argv: string[]): { quick: boolean; child?: ChildConfig; out?: string; only?: string[]; models?: string[] } {
   const quick = argv.includes("--quick");
   const i = argv.indexOf("--child");
   const o = argv.indexOf("--out");
   const only = argv.indexOf("--configs");
+  const models = argv.indexOf("--models");
   return {
+    models: models >= 0 ? argv[models + 1].split(",") : undefined,
     quick,
     child: i >= 0 ? (JSON.parse(argv[i + 1]) as ChildConfig) : undefined,
     out: o >= 0 ? argv[o + 1] : undefined,
@@ -214,6 +216,20 @@ function configs(quick: boolean): (ChildConfig & { key: string })[] {
     { key: "cpu:1", backend: "cpu", threads: 1, models: ["mlp"], torchThreads: [], rounds, growth: false, profile: false, quick },
   ];
   return all;
+}
+
+/** Writes results/train-<date>[-quick].json and results/train-latest[-quick].md (the ratio table); returns the JSON path. */
+function save(result: BenchResult, quick: boolean): string {
+  const problems = validateResult(result);
+  if (problems.length > 0) throw new Error(`result does not match its schema: ${problems.join("; ")}`);
+  const outDir = join(benchDir, "results");
+  mkdirSync(outDir, { recursive: true });
+  const stamp = result.date.slice(0, 19).replace(/[:T]/g, "-");
+  const file = join(outDir, `train-${stamp}${quick ? "-quick" : ""}.json`);
+  writeFileSync(file, JSON.stringify(result, null, 2) + "\n");
+  const t = throughputTable(result.throughput);
+  writeFileSync(join(outDir, `train-latest${quick ? "-quick" : ""}.md`), formatMarkdown(t.header, t.rows) + "\n");
+  return file;
 }
 
 function fmtBytes(n: number): string {
@@ -244,7 +260,11 @@ async function main(): Promise<void> {
     notes: [],
   };
   const tmp = join(os.tmpdir(), `gradkit-bench-${process.pid}.json`);
-  for (const cfg of configs(args.quick).filter((c) => !args.only || args.only.includes(c.key))) {
+  const chosen = configs(args.quick)
+    .filter((c) => !args.only || args.only.includes(c.key))
+    .map((c) => ({ ...c, models: c.models.filter((m) => !args.models || args.models.includes(m)) }))
+    .filter((c) => c.models.length > 0);
+  for (const cfg of chosen) {
     console.error(`[bench] ${cfg.key}: ${cfg.models.join(", ")}, torch at ${cfg.torchThreads.join("/") || "—"} threads, ${cfg.rounds} rounds`);
     const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), "--child", JSON.stringify(cfg), "--out", tmp], { stdio: ["ignore", "inherit", "inherit"] });
     if (child.status !== 0) {
@@ -258,6 +278,8 @@ async function main(): Promise<void> {
     result.growth.push(...r.growth);
     result.profile.push(...r.profile);
     result.notes.push(...r.notes.map((n) => `${cfg.key}: ${n}`));
+    result.load.after = loadNow();
+    save(result, args.quick); // after each configuration, so a cut-short run leaves what it measured
   }
   result.load.after = loadNow();
 
@@ -282,14 +304,7 @@ async function main(): Promise<void> {
   console.log(`\nload average before ${result.load.before.join(", ")}, after ${result.load.after.join(", ")} (${result.cores} cores, ${result.cpu})`);
   for (const n of result.notes) console.log(`note: ${n}`);
 
-  const problems = validateResult(result);
-  if (problems.length > 0) throw new Error(`result does not match its schema: ${problems.join("; ")}`);
-  const outDir = join(benchDir, "results");
-  mkdirSync(outDir, { recursive: true });
-  const stamp = result.date.slice(0, 19).replace(/[:T]/g, "-");
-  const file = join(outDir, `train-${stamp}${args.quick ? "-quick" : ""}.json`);
-  writeFileSync(file, JSON.stringify(result, null, 2) + "\n");
-  writeFileSync(join(outDir, `train-latest${args.quick ? "-quick" : ""}.md`), formatMarkdown(t.header, t.rows) + "\n");
+  const file = save(result, args.quick);
   console.log(`\nwrote ${file}`);
   if (grew) {
     console.error("FAIL: live tensors or bytes grew over the 1,000-step run");
