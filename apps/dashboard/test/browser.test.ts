@@ -36,12 +36,14 @@ describe.skipIf(!haveBrowser && process.env.GRADKIT_REQUIRE_BROWSER === undefine
     dash = await startDashboard({ runsDir, port: 0, host: "127.0.0.1", pollMs: 200 });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
     page = await browser.newPage({ viewport: { width: 1200, height: 1100 } });
+    // Upper bounds for a loaded CI machine, not expectations: every wait below is for a condition.
+    page.setDefaultTimeout(120_000);
     page.on("console", (m) => void (m.type() === "error" && consoleErrors.push(m.text())));
     page.on("pageerror", (e) => void consoleErrors.push(e.message));
     // Offline: any request that leaves this server fails the page.
     await page.route("**/*", (route) => (route.request().url().startsWith(dash.url) ? route.continue() : route.abort()));
     await page.goto(dash.url);
-  });
+  }, 300_000);
   afterAll(async () => {
     await browser?.close();
     await dash?.close();
