@@ -23,11 +23,12 @@
 // Undeclared bare imports in the .d.ts files are warnings.
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { builtinModules } from "node:module";
+import { builtinModules, createRequire } from "node:module";
 import { join, posix, resolve } from "node:path";
 import { listWorkspaces, repoRoot } from "./workspaces.mjs";
 
 const TFJS_CORE = "@tensorflow/tfjs-core";
+const esbuild = () => createRequire(import.meta.url)("esbuild");
 const builtins = new Set(builtinModules);
 
 function parseArgs(argv) {
@@ -141,8 +142,31 @@ export function checkPack(ws, entry, privateNames) {
   let importsTfjs = false;
   const undeclared = new Map();
   const undeclaredTypes = new Map();
-  for (const f of files.filter((f) => /^dist\/.+\.(js|cjs|mjs|d\.ts|d\.cts|d\.mts)$/.test(f))) {
-    const isTypes = /\.d\.[cm]?ts$/.test(f);
+  // JavaScript: esbuild parses each built file (so import-like text in strings, e.g.
+  // a scaffolder's templates, is not taken for an import) and lists its imports
+  const jsFiles = files.filter((f) => /^dist\/.+\.(js|cjs|mjs)$/.test(f));
+  const jsImports = new Map();
+  if (jsFiles.length > 0) {
+    try {
+      const r = esbuild().buildSync({ absWorkingDir: ws.dir, entryPoints: jsFiles.map((f) => ({ in: f, out: f.replace(/[^\w]/g, "_") })), bundle: true, write: false, metafile: true, platform: "node", format: "esm", packages: "external", logLevel: "silent", outdir: "check-packs-out" });
+      for (const [input, info] of Object.entries(r.metafile.inputs)) {
+        if (!fileSet.has(input)) errors.push(`a built file imports ${input}, which is not in the tarball`);
+        // "<runtime>": require(variable), a dynamic load the package resolves itself
+        for (const imp of info.imports) if (imp.external && !imp.path.startsWith("<")) jsImports.set(imp.path, input);
+      }
+    } catch (error) {
+      for (const e of error.errors ?? [{ text: String(error) }]) errors.push(`${e.location?.file ?? "dist"}: ${e.text}`);
+    }
+  }
+  for (const [spec, f] of jsImports) {
+    if (spec.startsWith("node:") || builtins.has(spec) || builtins.has(packageOf(spec))) continue;
+    const name = packageOf(spec);
+    if (name === TFJS_CORE) importsTfjs = true;
+    if (!declared.has(name) && name !== pkg.name) undeclared.set(name, f);
+  }
+  // declarations: a textual scan (warnings only)
+  for (const f of files.filter((f) => /^dist\/.+\.(d\.ts|d\.cts|d\.mts)$/.test(f))) {
+    const isTypes = true;
     let text;
     try {
       text = readFileSync(join(ws.dir, f), "utf8");
