@@ -15,9 +15,9 @@ beforeAll(async () => {
 function keptFractions(options: Parameters<typeof gridmask>[0], n: number, size: number, seed: number): number[] {
   const x = tf.ones([n, size, size, 1]) as tf.Tensor4D;
   const y = gridmask(options).apply(x, createRng(seed).stream("augment"));
-  const v = y.dataSync();
+  const v = y.dataSync() as Float32Array;
   tf.dispose([x, y]);
-  return Array.from({ length: n }, (_, k) => v.slice(k * size * size, (k + 1) * size * size).reduce((a, b) => a + b, 0) / (size * size));
+  return Array.from({ length: n }, (_, k) => v.slice(k * size * size, (k + 1) * size * size).reduce((a: number, b: number) => a + b, 0) / (size * size));
 }
 
 describe("gridmask", () => {
