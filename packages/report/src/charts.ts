@@ -83,7 +83,8 @@ function longestSeries(rows: Row[]): number {
 
 function lineChart(rows: Row[], o: { x: string; xTitle: string; yTitle: string; logY?: boolean; width: number; height: number; colorTitle: string; zeroY?: boolean; dash?: string }): VegaLiteSpec {
   const encoding: Record<string, unknown> = {
-    x: { field: o.x, type: "quantitative", title: o.xTitle },
+    // Epochs and steps are whole numbers: no ticks at 0.5.
+    x: { field: o.x, type: "quantitative", title: o.xTitle, axis: { tickMinStep: 1, format: "d" } },
     y: { field: "value", type: "quantitative", title: o.yTitle, scale: o.logY ? { type: "log" } : { zero: o.zeroY ?? false } },
     color: { field: "series", type: "nominal", title: o.colorTitle },
     tooltip: [{ field: "series" }, { field: o.x, type: "quantitative" }, { field: "value", type: "quantitative", format: ".4g" }],
