@@ -89,12 +89,15 @@ export function decodeTensor(
   notes: ReadNote[],
 ): Tensor {
   const n = shape.reduce((a, b) => a * b, 1);
-  // A fresh, aligned copy: tensors own their data, and typed views need alignment.
-  const copy = bytes.slice();
+  // A fresh, aligned copy at byteOffset 0: tensors own their data, and typed
+  // views need alignment. Not `bytes.slice()`: on a Node Buffer that is a
+  // view into the shared pool, not a copy.
+  const copy = new Uint8Array(bytes.byteLength);
+  copy.set(bytes);
   const view = new DataView(copy.buffer, copy.byteOffset, copy.byteLength);
   switch (dtype) {
     case "F32": {
-      if (LITTLE_ENDIAN) return tensor(new Float32Array(copy.buffer, 0, n), shape, "float32");
+      if (LITTLE_ENDIAN) return tensor(new Float32Array(copy.buffer, copy.byteOffset, n), shape, "float32");
       const out = new Float32Array(n);
       for (let i = 0; i < n; i++) out[i] = view.getFloat32(4 * i, true);
       return tensor(out, shape, "float32");
@@ -124,7 +127,7 @@ export function decodeTensor(
       return tensor(out, shape, "float32");
     }
     case "I32": {
-      if (LITTLE_ENDIAN) return tensor(new Int32Array(copy.buffer, 0, n), shape, "int32");
+      if (LITTLE_ENDIAN) return tensor(new Int32Array(copy.buffer, copy.byteOffset, n), shape, "int32");
       const out = new Int32Array(n);
       for (let i = 0; i < n; i++) out[i] = view.getInt32(4 * i, true);
       return tensor(out, shape, "int32");

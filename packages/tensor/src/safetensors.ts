@@ -188,7 +188,9 @@ function malformed(code: string, message: string, details: Record<string, unknow
 }
 
 function asBytes(input: Uint8Array | ArrayBuffer): Uint8Array {
-  if (input instanceof Uint8Array) return input;
+  // A plain Uint8Array over the same bytes (a Node Buffer's slice() and
+  // subclass methods differ from Uint8Array's), keeping its byteOffset.
+  if (input instanceof Uint8Array) return input.constructor === Uint8Array ? input : new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
   if (input instanceof ArrayBuffer) return new Uint8Array(input);
   return malformed("SAFETENSORS_INPUT", `expected a Uint8Array or ArrayBuffer; received ${describeValue(input)}.`);
 }

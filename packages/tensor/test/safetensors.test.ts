@@ -79,6 +79,38 @@ describe("reading a file from an independent writer", () => {
   });
 });
 
+describe("reading from a view into a larger buffer", () => {
+  // The bytes sit after a run of 0xAB filler, so reading from the start of
+  // the underlying ArrayBuffer (or the Node Buffer pool) gives other values.
+  const want = expectedOf("mixed.expected.json");
+  const file = fixture("mixed.safetensors");
+  const check = (input: Uint8Array, label: string) => {
+    const before = countLive();
+    const { tensors } = loadSafetensors(input);
+    for (const [name, w] of Object.entries(want.tensors)) {
+      expect(Array.from(tensors[name].dataSync()), `${label} ${name}`).toEqual(w.values.map(asNumber));
+    }
+    treeDispose(tensors);
+    expect(countLive()).toBe(before);
+  };
+  for (const offset of [1, 3, 8]) {
+    it(`reads a Uint8Array and a Node Buffer at byteOffset ${offset} exactly`, () => {
+      const big = new ArrayBuffer(offset + file.length + 5);
+      new Uint8Array(big).fill(0xab);
+      new Uint8Array(big, offset, file.length).set(file);
+      const view = new Uint8Array(big, offset, file.length);
+      expect(view.byteOffset).toBe(offset);
+      check(view, `Uint8Array@${offset}`);
+      const buf = Buffer.from(big, offset, file.length);
+      expect(buf.byteOffset).toBe(offset);
+      check(buf, `Buffer@${offset}`);
+    });
+  }
+  it("reads readFileSync's Buffer (a view into Node's pool) directly", () => {
+    check(readFileSync(join(FIXTURES, "mixed.safetensors")), "readFileSync");
+  });
+});
+
 describe("gradkit's writer", () => {
   it("round-trips a parameter tree with dotted names, scalar and empty tensors", () => {
     const params = {
