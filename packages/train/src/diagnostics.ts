@@ -75,7 +75,8 @@ function norm(a: Float32Array): number {
  * Watches a run and writes a summary JSON at its end (`file`, atomically):
  * - initial loss against ln C (Karpathy's "verify loss @ init"): off by more than `initTolerance` (default 0.5 nats) is a finding;
  * - per-layer update/weight ratio ‖Δw‖/‖w‖ sampled every `every` steps (default 50, and step 1):
- *   around 1e-3 is healthy (CS231n), below 1e-5 "barely moves", above 1e-1 "too fast";
+ *   around 1e-3 is healthy (CS231n), below 1e-5 "barely moves", above 1e-1 "too fast"; frozen parameters
+ *   (`trainable` false, e.g. after `module.freeze()`) get no ratio and are listed once in one finding instead;
  * - per-parameter gradient norms and, per ReLU / Tanh / Sigmoid module, the output's mean and std, the dead-unit and
  *   zero-activation fractions (ReLU) and the saturated fraction (Tanh: |y| > 0.99; Sigmoid: outside [0.01, 0.99]) (same sampled steps);
  *   more than `saturation` (0.5) saturated is a finding, and so is a std that shrinks layer after layer by more than `collapse` (10)×
@@ -97,6 +98,8 @@ export function diagnostics(
   let stepActs: Record<string, ActivationStats> = {};
   let before: Record<string, Float32Array> | undefined;
   const sums: Record<string, { total: number; n: number }> = {};
+  // Frozen parameters (`module.freeze()`, trainable false): not updated by design, so no update ratio and no "barely moves".
+  const frozen = new Set<string>();
   const gradSums: Record<string, { total: number; n: number }> = {};
   const reluSums: Record<string, { dead: number; zero: number; n: number }> = {};
   const patched: Module[] = [];
@@ -153,6 +156,10 @@ export function diagnostics(
       if (before === undefined) return;
       const ratios: Record<string, number> = {};
       for (const [k, v] of trainer.model.namedParameters()) {
+        if (!v.trainable) {
+          frozen.add(k);
+          continue;
+        }
         const now = v.dataSync() as Float32Array;
         const old = before[k];
         const delta = new Float32Array(now.length);
@@ -221,6 +228,12 @@ export function diagnostics(
       for (const [k, r] of Object.entries(updateRatios)) {
         if (r < 1e-5) findings.push(`Parameter '${k}' barely moves: update/weight ratio ${r.toExponential(2)} (healthy is around 1e-3); the learning rate may be too low for it, or its gradient vanishes.`);
         else if (r > 1e-1) findings.push(`Parameter '${k}' changes too fast: update/weight ratio ${r.toExponential(2)} (healthy is around 1e-3); the learning rate may be too high.`);
+      }
+      if (frozen.size > 0) {
+        const names = [...frozen];
+        findings.push(
+          `${names.length} frozen parameter${names.length === 1 ? " was" : "s were"} not updated, as intended: ${names.slice(0, 5).map((k) => `'${k}'`).join(", ")}${names.length > 5 ? ", …" : ""}.`,
+        );
       }
       const final = trainer.history.at(-1) ?? null;
       if (final !== null && final.val_loss !== undefined) {

@@ -48,4 +48,17 @@ describe("diagnostics", () => {
     expect(s.updateRatios["1.weight"]).toBe(0);
     expect(s.findings.some((f) => f.startsWith("Parameter '1.weight' barely moves"))).toBe(true);
   });
+
+  it("reports frozen parameters once as intended, not as barely moving", () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "gradkit-train-")), "summary.json");
+    const run = makeRun();
+    run.model.freeze("1"); // the first Linear: '1.weight' and '1.bias'
+    const w0 = Float32Array.from(run.model.stateDict()["1.weight"].dataSync());
+    new Trainer({ ...run, steps: 3, callbacks: [diagnostics(file)], log: () => {} }).fit();
+    expect(Array.from(run.model.stateDict()["1.weight"].dataSync())).toEqual(Array.from(w0)); // really not updated
+    const s = readRunSummary(file);
+    expect(Object.keys(s.updateRatios).sort()).toEqual(["3.bias", "3.weight"]);
+    expect(s.findings.filter((f) => /'1\.(weight|bias)'/.test(f) && /barely moves|no gradient/.test(f))).toEqual([]);
+    expect(s.findings.filter((f) => f.includes("frozen"))).toEqual(["2 frozen parameters were not updated, as intended: '1.weight', '1.bias'."]);
+  });
 });
