@@ -3,7 +3,7 @@ import tseslint from "typescript-eslint";
 
 export default tseslint.config(
   {
-    ignores: ["**/dist/**", "**/node_modules/**", "**/.turbo/**", "**/generated/**", "bench/results/**", "**/*.cjs", "**/scratch/**"],
+    ignores: ["**/dist/**", "**/node_modules/**", "**/.turbo/**", "**/generated/**", "bench/results/**", "docs/api/**", "**/*.cjs", "**/scratch/**"],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
