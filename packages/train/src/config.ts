@@ -1,11 +1,12 @@
 import * as fs from "node:fs";
 import { z } from "zod";
 import { GradkitError, registry as defaultRegistry, validateOptions, type Registry } from "@gradkit/registry";
-import { DataLoader, Subset, type Dataset } from "@gradkit/data";
+import * as tf from "@tensorflow/tfjs-core";
+import { DataLoader, Subset, type Augment, type Dataset } from "@gradkit/data";
 import type { Module } from "@gradkit/nn";
 import type { OptimizerFactory } from "@gradkit/optim";
 import { buildSchedule, LRScheduler } from "@gradkit/schedulers";
-import { createRng } from "@gradkit/tensor";
+import { createRng, type RngStream } from "@gradkit/tensor";
 import { Trainer } from "./trainer.js";
 import { csvLogger, earlyStopping, jsonlLogger, progressBar } from "./callbacks.js";
 import { accuracy, topKAccuracy, type Metric } from "./metrics.js";
@@ -31,6 +32,11 @@ export const trainConfigSchema = z.strictObject({
     seed: z.union([z.number(), z.string()]).default(0),
     /** Present images as flat vectors [H·W·C] (for an `mlp` on image datasets). Default false. */
     flatten: z.boolean().default(false),
+    /**
+     * kind "augmentation" (import @gradkit/augment to register them), applied in order to every training batch
+     * through the loader's seeded `augment` hook, never to validation, e.g. [{ name: "randomCrop", padding: 4 }, { name: "horizontalFlip" }].
+     */
+    augment: z.array(spec).optional(),
   }),
   epochs: z.number().int().positive().optional(),
   steps: z.number().int().positive().optional(),
@@ -97,7 +103,7 @@ function prepareDataset(where: string, data: Dataset, limit: number | undefined,
   return d;
 }
 
-function checkSpec(reg: Registry, kind: "architecture" | "optimizer" | "dataset", where: string, s: { name: string }): void {
+function checkSpec(reg: Registry, kind: "architecture" | "optimizer" | "dataset" | "augmentation", where: string, s: { name: string }): void {
   const { name, ...options } = kind === "dataset" ? splitLimit(where, s).spec : s;
   if (!reg.has(kind, name)) {
     const valid = reg.list(kind).map((e) => e.name);
@@ -151,6 +157,17 @@ export function validateTrainConfig(config: unknown, reg: Registry = defaultRegi
   checkSpec(reg, "optimizer", "optimizer", c.optimizer);
   checkSpec(reg, "dataset", "data.train", c.data.train);
   if (c.data.val !== undefined) checkSpec(reg, "dataset", "data.val", c.data.val);
+  (c.data.augment ?? []).forEach((a, i) => {
+    const where = `data.augment[${i}]`;
+    checkSpec(reg, "augmentation", where, a);
+    if (reg.list("augmentation").some((e) => e.name === a.name && e.tags.includes("mix"))) {
+      throw new TrainError(
+        "TRAIN_BAD_CONFIG",
+        `trainFromConfig: ${where}: '${a.name}' mixes pairs of samples and needs soft targets; data.augment takes per-image augmentations only (mixup/cutmix are not supported by trainFromConfig yet).`,
+        { where, received: a.name },
+      );
+    }
+  });
   if (c.scheduler !== undefined) {
     const { interval, ...schedule } = c.scheduler as { interval?: unknown; name: string };
     if (interval !== undefined && interval !== "step" && interval !== "epoch") {
@@ -164,6 +181,32 @@ export function validateTrainConfig(config: unknown, reg: Registry = defaultRegi
     }
   }
   return c;
+}
+
+/** A registered augmentation as @gradkit/augment makes it (train does not depend on that package: it is resolved by name). */
+interface ImageAugmentation {
+  apply(images: tf.Tensor4D, rng: RngStream): tf.Tensor4D;
+}
+
+/**
+ * The training loader's `augment` hook: the data.augment list, in order, on the batch's images [N, H, W, C]
+ * (reshaped from and back to [N, H·W·C] with data.flatten), labels untouched. Each batch's stream comes
+ * from the loader (seed, epoch, step), so runs and resumes augment identically.
+ */
+function trainAugment(reg: Registry, specs: Array<{ name: string }>, dataset: string, shape: readonly number[], flatten: boolean): Augment {
+  if (shape.length !== 3) {
+    throw new TrainError("TRAIN_BAD_CONFIG", `trainFromConfig: data.augment needs images [H, W, C]; data.train '${dataset}' gives examples of shape [${shape.join(", ")}].`, {
+      where: "data.augment",
+      expected: "[H, W, C]",
+      received: shape,
+    });
+  }
+  const augmentations = specs.map((s) => reg.resolve<ImageAugmentation>("augmentation", s));
+  return (x, y, rng) => {
+    let images = tf.reshape(x, [x.shape[0], shape[0], shape[1], shape[2]]) as tf.Tensor4D;
+    for (const a of augmentations) images = a.apply(images, rng);
+    return { x: flatten ? tf.reshape(images, x.shape) : images, y };
+  };
 }
 
 export interface FromConfigOptions {
@@ -184,12 +227,14 @@ export function trainFromConfig(config: TrainConfig, options: FromConfigOptions 
 export function buildTrainerFromConfig(config: TrainConfig, options: FromConfigOptions = {}): { trainer: Trainer; config: ParsedTrainConfig } {
   const reg = options.registry ?? defaultRegistry;
   const c = validateTrainConfig(config, reg);
-  const build = (where: string, s: { name: string }) => {
+  const build = (where: string, s: { name: string }, flatten: boolean) => {
     const { spec: ds, limit } = splitLimit(where, s);
-    return prepareDataset(where, reg.resolve<Dataset>("dataset", ds), limit, c.data.flatten);
+    return prepareDataset(where, reg.resolve<Dataset>("dataset", ds), limit, flatten);
   };
-  const trainSet = build("data.train", c.data.train);
-  const valSet = c.data.val === undefined ? undefined : build("data.val", c.data.val);
+  const trainImages = build("data.train", c.data.train, false);
+  const trainSet = c.data.flatten ? prepareDataset("data.train", trainImages, undefined, true) : trainImages;
+  const augment = c.data.augment === undefined || c.data.augment.length === 0 ? undefined : trainAugment(reg, c.data.augment, c.data.train.name, trainImages.shape, c.data.flatten);
+  const valSet = c.data.val === undefined ? undefined : build("data.val", c.data.val, c.data.flatten);
   const rng = createRng(c.seed);
   const model = reg.resolve<Module>("architecture", c.model);
   const optimizer = reg.resolve<OptimizerFactory>("optimizer", c.optimizer)(model.parameterTree());
@@ -210,7 +255,7 @@ export function buildTrainerFromConfig(config: TrainConfig, options: FromConfigO
     rng,
     metrics,
     callbacks,
-    train: new DataLoader(trainSet, { batchSize: c.data.batchSize, seed: c.data.seed, prefetch: 0 }),
+    train: new DataLoader(trainSet, { batchSize: c.data.batchSize, seed: c.data.seed, prefetch: 0, ...(augment === undefined ? {} : { augment }) }),
     val: valSet === undefined ? undefined : new DataLoader(valSet, { batchSize: c.data.valBatchSize ?? c.data.batchSize, shuffle: false, prefetch: 0 }),
     epochs: c.epochs,
     steps: c.steps,

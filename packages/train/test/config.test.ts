@@ -1,6 +1,7 @@
 import * as os from "node:os";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import * as tf from "@tensorflow/tfjs-core";
 import { z } from "zod";
 import { register } from "@gradkit/registry";
 import { buildModule } from "@gradkit/nn";
@@ -8,6 +9,8 @@ import { countLive, createRng } from "@gradkit/tensor";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildTrainerFromConfig, trainFromConfig, validateTrainConfig, TrainError, type TrainConfig } from "../src/index.js";
 import { cpu, lib } from "./helpers.js";
+import "@gradkit/augment"; // registers the "augmentation" kind (randomCrop, …)
+import "@gradkit/data"; // registers the "mnist" dataset
 // @ts-expect-error plain ESM fixture without types
 import { makeData } from "./fixtures/setup.mjs";
 
@@ -98,5 +101,79 @@ describe("trainFromConfig", () => {
   it("a bad or too large limit fails naming it", () => {
     failsBeforeTensors({ ...good(), data: { ...good().data, train: { name: "train-test-blobs", n: 48, limit: -3 } } }, /data\.train\.limit must be a positive integer \(the number of examples to use\); received -3/);
     expect(() => buildTrainerFromConfig({ ...good(), data: { ...good().data, train: { name: "train-test-blobs", n: 48, limit: 50 } } })).toThrow("trainFromConfig: data.train.limit is 50, more than the dataset's 48 examples.");
+  });
+});
+
+describe("trainFromConfig data.augment", () => {
+  const mnistConfig = (augment?: TrainConfig["data"]["augment"]): TrainConfig => ({
+    model: { name: "train-test-mnist-linear" },
+    optimizer: { name: "sgd", lr: 0.1 },
+    data: { train: { name: "mnist", split: "train", limit: 16 }, val: { name: "mnist", split: "validation", limit: 8 }, batchSize: 8, seed: 4, ...(augment === undefined ? {} : { augment }) },
+    steps: 2,
+    progress: false,
+  });
+  let linearBuilt = 0;
+  const failsEarly = (config: TrainConfig, message: RegExp) => {
+    const live = countLive();
+    const before = linearBuilt;
+    expect(() => trainFromConfig(config)).toThrow(message);
+    expect(() => validateTrainConfig(config)).toThrow(TrainError);
+    expect(countLive()).toBe(live);
+    expect(linearBuilt).toBe(before); // the model was never constructed
+  };
+  beforeAll(() => {
+    register(
+      "architecture",
+      "train-test-mnist-linear",
+      () => {
+        linearBuilt += 1;
+        return buildModule({ name: "sequential", layers: [{ name: "flatten" }, { name: "linear", inFeatures: 784, outFeatures: 10 }] }, { rng: createRng(0) });
+      },
+      { schema: z.strictObject({}), description: "test linear MNIST classifier" },
+    );
+  });
+
+  it("randomCrop shifts the training images (and only them), seeded by the loader, and trains", () => {
+    const plain = buildTrainerFromConfig(mnistConfig()).trainer;
+    const aug = buildTrainerFromConfig(mnistConfig([{ name: "randomCrop", padding: 2 }])).trainer;
+    const live = countLive();
+    const [p, a] = [plain.train.makeBatch(0, 0), aug.train.makeBatch(0, 0)];
+    expect(a.x.shape).toEqual([8, 28, 28, 1]);
+    expect(Array.from(a.y.dataSync())).toEqual(Array.from(p.y.dataSync())); // labels untouched, same order
+    const px = p.x.dataSync();
+    const ax = a.x.dataSync();
+    expect(Array.from(ax)).not.toEqual(Array.from(px));
+    // randomCrop (pad 2 with zeros, crop 28×28 at a random offset; torchvision RandomCrop(28, padding=2)) = each image shifted by some (dy, dx) in [-2, 2]², zero-filled.
+    const shifted = (n: number, dy: number, dx: number) => {
+      for (let i = 0; i < 28; i++) {
+        for (let j = 0; j < 28; j++) {
+          const si = i + dy;
+          const sj = j + dx;
+          const want = si >= 0 && si < 28 && sj >= 0 && sj < 28 ? px[n * 784 + si * 28 + sj] : 0;
+          if (Math.abs(ax[n * 784 + i * 28 + j] - want) > 1e-5) return false; // cropAndResize's bilinear sampling at integer points: exact up to rounding
+        }
+      }
+      return true;
+    };
+    for (let n = 0; n < 8; n++) {
+      const offsets = [-2, -1, 0, 1, 2].flatMap((dy) => [-2, -1, 0, 1, 2].map((dx) => [dy, dx] as const));
+      expect(offsets.some(([dy, dx]) => shifted(n, dy, dx)), `image ${n}`).toBe(true);
+    }
+    // Same loader seed, same step → the same crop (the loader's seeded stream).
+    const again = aug.train.makeBatch(0, 0);
+    expect(Array.from(again.x.dataSync())).toEqual(Array.from(ax));
+    // Validation is not augmented.
+    const [pv, av] = [plain.val!.makeBatch(0, 0), aug.val!.makeBatch(0, 0)];
+    expect(Array.from(av.x.dataSync())).toEqual(Array.from(pv.x.dataSync()));
+    for (const b of [p, a, again, pv, av]) tf.dispose([b.x, b.y]);
+    expect(countLive()).toBe(live); // the augmentation's intermediates are tidied
+    const { trainer } = trainFromConfig(mnistConfig([{ name: "randomCrop", padding: 2 }, { name: "horizontalFlip" }]));
+    expect(trainer.step).toBe(2);
+  });
+
+  it("an unknown augmentation, a bad option or a mixing augmentation fails before training, naming it", () => {
+    failsEarly(mnistConfig([{ name: "randomCropp", padding: 2 }]), /data\.augment\[0\]: unknown augmentation 'randomCropp'\. Known: .*horizontalFlip.*randomCrop/);
+    failsEarly(mnistConfig([{ name: "horizontalFlip" }, { name: "randomCrop", padding: -1 }]), /data\.augment\[1\]: [\s\S]*padding/);
+    failsEarly(mnistConfig([{ name: "mixup", alpha: 0.2 }]), /data\.augment\[0\]: 'mixup' mixes pairs of samples/);
   });
 });
