@@ -188,8 +188,7 @@ export function runFashion(config: FashionConfig, runDir: string, options: { dat
     const data = options.data ?? loadFashion(config.dataDir, config.validation, config.seed);
     const model = buildModel(config);
     if (config.init !== undefined) {
-      // A copy as a plain Uint8Array: loadSafetensors misreads a Node Buffer (garbage values) in this tree.
-      const { tensors } = loadSafetensors(new Uint8Array(readFileSync(config.init)));
+      const { tensors } = loadSafetensors(readFileSync(config.init));
       try {
         model.loadStateDict(tensors);
       } finally {

@@ -190,8 +190,7 @@ export function runSegmentation(config: SegmentationConfig, runDir: string, opti
     const data = options.data ?? makeData(config);
     const model = buildModel(config);
     if (config.init !== undefined) {
-      // A copy as a plain Uint8Array: loadSafetensors misreads a Node Buffer (garbage values) in this tree.
-      const { tensors } = loadSafetensors(new Uint8Array(readFileSync(config.init)));
+      const { tensors } = loadSafetensors(readFileSync(config.init));
       try {
         const { missingKeys, unexpectedKeys } = model.loadStateDict(tensors, { strict: false });
         if (unexpectedKeys.length > 0) throw new Error(`--init ${config.init}: these weights do not belong to the model: ${unexpectedKeys.join(", ")}.`);
