@@ -34,9 +34,9 @@ export const trainConfigSchema = z.strictObject({
     flatten: z.boolean().default(false),
     /**
      * kind "augmentation" (import @gradkit/augment to register them), applied in order to every training batch
-     * through the loader's seeded `augment` hook, never to validation, e.g. [{ name: "randomCrop", padding: 4 }, { name: "horizontalFlip" }].
+     * through the loader's seeded `augment` hook, never to validation, e.g. [{ name: "randomCrop", padding: 4 }, "horizontalFlip"] (a bare name takes the defaults).
      */
-    augment: z.array(spec).optional(),
+    augment: z.array(z.union([z.string().min(1).transform((name) => ({ name })), spec])).optional(),
   }),
   epochs: z.number().int().positive().optional(),
   steps: z.number().int().positive().optional(),

@@ -167,13 +167,14 @@ describe("trainFromConfig data.augment", () => {
     expect(Array.from(av.x.dataSync())).toEqual(Array.from(pv.x.dataSync()));
     for (const b of [p, a, again, pv, av]) tf.dispose([b.x, b.y]);
     expect(countLive()).toBe(live); // the augmentation's intermediates are tidied
-    const { trainer } = trainFromConfig(mnistConfig([{ name: "randomCrop", padding: 2 }, { name: "horizontalFlip" }]));
+    const { trainer } = trainFromConfig(mnistConfig([{ name: "randomCrop", padding: 2 }, "horizontalFlip"])); // a bare name takes the defaults
     expect(trainer.step).toBe(2);
   });
 
   it("an unknown augmentation, a bad option or a mixing augmentation fails before training, naming it", () => {
     failsEarly(mnistConfig([{ name: "randomCropp", padding: 2 }]), /data\.augment\[0\]: unknown augmentation 'randomCropp'\. Known: .*horizontalFlip.*randomCrop/);
-    failsEarly(mnistConfig([{ name: "horizontalFlip" }, { name: "randomCrop", padding: -1 }]), /data\.augment\[1\]: [\s\S]*padding/);
+    failsEarly(mnistConfig(["horizontalFlip", { name: "randomCrop", padding: -1 }]), /data\.augment\[1\]: [\s\S]*padding/);
     failsEarly(mnistConfig([{ name: "mixup", alpha: 0.2 }]), /data\.augment\[0\]: 'mixup' mixes pairs of samples/);
+    failsEarly(mnistConfig(["flipp"]), /data\.augment\[0\]: unknown augmentation 'flipp'\. Known: /);
   });
 });
