@@ -139,7 +139,7 @@ export function diagnostics(
     },
     onBatchBegin(trainer: Trainer, step: number) {
       if (step === 0 || (step + 1) % every === 0) {
-        before = Object.fromEntries(trainer.model.namedParameters().map(([k, v]) => [k, Float32Array.from(v.dataSync() as Float32Array)]));
+        before = Object.fromEntries(trainer.model.namedParameters().filter(([, v]) => v.trainable).map(([k, v]) => [k, Float32Array.from(v.dataSync() as Float32Array)]));
       }
     },
     onGradients(_trainer: Trainer, grads: Record<string, tf.Tensor>) {
