@@ -5,7 +5,7 @@ import { GradkitError } from "@gradkit/registry";
 import type { CliContext } from "../program.js";
 
 /** The packages whose import registers what a training config names (architectures, datasets, optimizers, schedulers, layers). */
-export const TRAIN_PACKAGES: readonly string[] = ["@gradkit/nn", "@gradkit/data", "@gradkit/optim", "@gradkit/schedulers", "@gradkit/arch"];
+export const TRAIN_PACKAGES: readonly string[] = ["@gradkit/nn", "@gradkit/data", "@gradkit/optim", "@gradkit/schedulers", "@gradkit/arch", "@gradkit/augment"];
 
 /** Imports the registering packages (by a name in a variable, so a missing one is a warning, not a crash); returns warnings. */
 export async function loadTrainPackages(): Promise<string[]> {
