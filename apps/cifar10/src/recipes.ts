@@ -1,8 +1,9 @@
 /**
  * The CIFAR-10 recipes of the papers, as gradkit train configs (the JSON
- * `trainFromConfig` and `gradkit train --config` take) plus what those
- * configs cannot say yet: the data augmentation, mixup and the input
- * normalization, which this app's `buildRun` adds to the data loader.
+ * `trainFromConfig` and `gradkit train --config` take, image augmentations
+ * included as `data.augment`) plus what those configs cannot say yet: mixup
+ * and the input normalization, which this app's `buildRun` adds to the data
+ * loader.
  */
 import type { TrainConfig } from "@gradkit/train";
 
@@ -91,6 +92,9 @@ export const RECIPES: Recipe[] = [
 ];
 
 for (const r of RECIPES) {
+  // The image augmentations travel in the config too, so `gradkit train --config` applies them
+  // (mixup and the input normalization it cannot express stay in this app's own loader).
+  r.config.data = { ...r.config.data, augment: r.augment };
   r.config.checkpointDir = `runs/cifar10-${r.name}`;
   r.config.logDir = `runs/cifar10-${r.name}`;
 }
