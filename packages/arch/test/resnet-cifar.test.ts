@@ -107,4 +107,20 @@ describe("option A shortcut", () => {
     expect(Array.from(z.dataSync())).toEqual(Array.from(x.dataSync()));
     tf.dispose([x, y, z]);
   });
+
+  test("its gradient routes dy to the kept pixels and channels, zero elsewhere", () => {
+    // d/dx Σ w·A(x): w at (row, col) ∈ {0, 2}², channel c ← output channel c + 1; 0 at odd rows/cols.
+    const x = tf.reshape(tf.range(0, 18), [1, 3, 3, 2]);
+    const w = tf.reshape(tf.range(1, 17), [1, 2, 2, 4]);
+    const g = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(paddedIdentity(v, 2, 2, 4), w)))(x);
+    const expected = new Array(18).fill(0);
+    const wv = w.dataSync();
+    for (const [i, r] of [0, 2].entries()) {
+      for (const [j, q] of [0, 2].entries()) {
+        for (let ch = 0; ch < 2; ch++) expected[(r * 3 + q) * 2 + ch] = wv[(i * 2 + j) * 4 + ch + 1];
+      }
+    }
+    expect(Array.from(g.dataSync())).toEqual(expected);
+    tf.dispose([x, w, g]);
+  });
 });
