@@ -17,7 +17,7 @@ export function paddedIdentity(x: Tensor, stride: number, inChannels: number, ou
   return tf.tidy(() => {
     let y = x;
     if (stride > 1) {
-      const c = x.shape[3];
+      const c = x.shape[3] as number;
       y = tf.depthwiseConv2d(x as tf.Tensor4D, tf.ones([1, 1, c, 1], x.dtype) as tf.Tensor4D, stride, "valid");
     }
     const extra = outChannels - inChannels;
