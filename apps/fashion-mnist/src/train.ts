@@ -8,7 +8,7 @@ import { crossEntropy } from "@gradkit/nn";
 import { SGD } from "@gradkit/optim";
 import { cosine, linearWarmup, LRScheduler } from "@gradkit/schedulers";
 import { createRng, loadSafetensors } from "@gradkit/tensor";
-import { accuracy, diagnostics, Trainer, type Callback, type Logs } from "@gradkit/train";
+import { accuracy, diagnostics, jsonlLogger, timeBudget, Trainer, type Callback, type Logs } from "@gradkit/train";
 
 /** Everything that defines a run; written to `config.json`. */
 export interface FashionConfig {
@@ -92,77 +92,6 @@ function appendJsonl(file: string, record: object): void {
   appendFileSync(file, `${JSON.stringify(record)}\n`);
 }
 
-/**
- * Writes the run-directory contract's metrics.jsonl: a "batch" record every
- * `every` steps (loss, lr, running accuracy, images/s, time) and an "epoch"
- * record (train and val metrics, seconds); `print` gets a progress line.
- */
-export function metricsLogger(file: string, every: number, batchSize: number, print?: (line: string) => void): Callback {
-  let tEpoch = 0;
-  let tLog = 0;
-  let stepsSinceLog = 0;
-  return {
-    name: "metricsLogger",
-    onEpochBegin() {
-      tEpoch = performance.now();
-      tLog = tEpoch;
-      stepsSinceLog = 0;
-    },
-    onBatchEnd(trainer, logs) {
-      stepsSinceLog++;
-      if (logs.step % every !== 0 && logs.step !== 1) return;
-      const now = performance.now();
-      const imagesPerSecond = (stepsSinceLog * batchSize * 1000) / Math.max(1e-9, now - tLog);
-      tLog = now;
-      stepsSinceLog = 0;
-      const record = { kind: "batch", step: logs.step, epoch: logs.epoch, loss: logs.loss, lr: logs.lr, accuracy: logs.accuracy, imagesPerSecond, time: Date.now() };
-      appendJsonl(file, record);
-      print?.(
-        `  epoch ${logs.epoch + 1} step ${trainer.batch}/${trainer.train.numBatches}  loss ${logs.loss.toFixed(4)}  acc ${(logs.accuracy ?? NaN).toFixed(4)}  lr ${logs.lr.toExponential(2)}  ${Math.round(imagesPerSecond)} img/s`,
-      );
-    },
-    onEpochEnd(_trainer, logs: Logs) {
-      const seconds = (performance.now() - tEpoch) / 1000;
-      appendJsonl(file, { kind: "epoch", ...logs, seconds });
-      print?.(
-        `epoch ${logs.epoch + 1}: loss ${logs.loss.toFixed(4)} acc ${logs.accuracy.toFixed(4)}  val_loss ${(logs.val_loss ?? NaN).toFixed(4)} val_accuracy ${(logs.val_accuracy ?? NaN).toFixed(4)}  ${seconds.toFixed(0)} s`,
-      );
-    },
-  };
-}
-
-/** Linear warmup over the first `warmup` fraction, then cosine to 0 at 1: the lr factor at progress `f` ∈ [0, 1]. */
-export function warmupCosine(f: number, warmup: number): number {
-  if (f >= 1) return 0;
-  if (f < warmup) return Math.max(f / warmup, 1e-3);
-  return 0.5 * (1 + Math.cos((Math.PI * (f - warmup)) / (1 - warmup)));
-}
-
-/**
- * The time-budget schedule: before every step, lr = peak · warmupCosine(elapsed / budget);
- * once the budget is spent the trainer is asked to stop. `now` is injectable for tests.
- */
-export function timeBudget(minutes: number, peakLr: number, warmup: number, now: () => number = () => performance.now()): Callback & { spent: boolean } {
-  let t0 = 0;
-  const budgetMs = minutes * 60_000;
-  const cb = {
-    name: "timeBudget",
-    spent: false,
-    onTrainBegin() {
-      t0 = now();
-    },
-    onBatchBegin(trainer: Trainer) {
-      const f = (now() - t0) / budgetMs;
-      for (const g of trainer.optimizer.paramGroups) g.lr = peakLr * warmupCosine(Math.min(f, 0.999999), warmup);
-      if (f >= 1 && !cb.spent) {
-        cb.spent = true;
-        trainer.stop(`time budget of ${minutes} min spent`);
-      }
-    },
-  };
-  return cb;
-}
-
 export interface RunResult {
   trainer: Trainer;
   final: Logs;
@@ -209,10 +138,11 @@ export function runFashion(config: FashionConfig, runDir: string, options: { dat
     const val = new DataLoader(data.validation, { batchSize: 500, shuffle: false, prefetch: 0 });
     const optimizer = new SGD(model.parameterTree(), { lr: config.lr, momentum: 0.9, nesterov: true, weightDecay: config.weightDecay });
     const total = config.steps ?? config.epochs * train.numBatches;
-    const warmupSteps = Math.max(1, Math.round(config.warmup * total));
-    const budget = config.timeBudgetMinutes > 0 ? timeBudget(config.timeBudgetMinutes, config.lr, config.warmup) : undefined;
-    const scheduler =
-      budget === undefined ? new LRScheduler(optimizer, (lr) => linearWarmup({ warmupSteps, schedule: cosine({ initialLr: lr, T: Math.max(1, total - warmupSteps) }) })) : undefined;
+    // Linear warmup then cosine to 0, over the steps or (--time-budget) over the wall-clock budget.
+    const warmupCosine = (lr: number, steps: number, w = Math.max(1, Math.round(config.warmup * steps))) =>
+      linearWarmup({ warmupSteps: w, schedule: cosine({ initialLr: lr, T: Math.max(1, steps - w) }) });
+    const budget = config.timeBudgetMinutes > 0 ? timeBudget({ minutes: config.timeBudgetMinutes, schedule: warmupCosine(config.lr, 10_000) }) : undefined;
+    const scheduler = budget === undefined ? new LRScheduler(optimizer, (lr) => warmupCosine(lr, total)) : undefined;
     const metricsFile = join(runDir, "metrics.jsonl");
     const resuming = options.resume === true && existsSync(join(runDir, "checkpoint.json"));
     if (!resuming) writeFileSync(metricsFile, "");
@@ -226,7 +156,7 @@ export function runFashion(config: FashionConfig, runDir: string, options: { dat
       loss: (o, y) => crossEntropy(o, y, { labelSmoothing: config.labelSmoothing }),
       metrics: [accuracy()],
       ...(scheduler !== undefined ? { scheduler } : {}),
-      callbacks: [...(budget !== undefined ? [budget] : []), metricsLogger(metricsFile, config.logEvery, config.batchSize, print), diagnostics(join(runDir, "summary.json"), { every: 100 }), ...(options.callbacks ?? [])],
+      callbacks: [...(budget !== undefined ? [budget] : []), jsonlLogger(metricsFile, { every: config.logEvery, batchSize: config.batchSize, ...(print !== undefined ? { print } : {}) }), diagnostics(join(runDir, "summary.json"), { every: 100 }), ...(options.callbacks ?? [])],
       checkpointDir: runDir,
       checkpointEvery: 200,
       log: (m) => print?.(m),

@@ -7,35 +7,12 @@ import { selectBackend } from "@gradkit/backend";
 import { FASHION_MNIST_DIR, Subset, labelOf } from "@gradkit/data";
 import { countLive, ensureGradients } from "@gradkit/tensor";
 import type { Callback } from "@gradkit/train";
-import { DEFAULT_CONFIG, loadFashion, runFashion, timeBudget, warmupCosine } from "../src/train.js";
+import { DEFAULT_CONFIG, loadFashion, runFashion } from "../src/train.js";
 
 const dataDir = process.env.FASHION_MNIST_DIR ?? FASHION_MNIST_DIR;
 const haveData = existsSync(join(dataDir, "train-images-idx3-ubyte.gz")) || existsSync(join(dataDir, "train-images-idx3-ubyte"));
 const requireData = process.env.GRADKIT_REQUIRE_DATA === "1";
 if (!haveData && !requireData) console.log(`fashion-mnist tests skipped: no Fashion-MNIST in ${dataDir} (apt install dataset-fashion-mnist, or set FASHION_MNIST_DIR).`);
-
-describe("warmupCosine / timeBudget", () => {
-  it("ramps linearly, peaks at the warmup fraction, follows the cosine to 0 and stops at the budget", () => {
-    expect(warmupCosine(0.05, 0.1)).toBeCloseTo(0.5, 12); // f / warmup
-    expect(warmupCosine(0.1, 0.1)).toBe(1);
-    expect(warmupCosine(0.55, 0.1)).toBeCloseTo(0.5, 12); // ½(1 + cos(π/2))
-    expect(warmupCosine(1, 0.1)).toBe(0);
-    let t = 0;
-    const groups = [{ lr: 123 }];
-    const stops: string[] = [];
-    const fake = { optimizer: { paramGroups: groups }, stop: (r: string) => stops.push(r) } as never;
-    const cb = timeBudget(1, 0.2, 0.1, () => t);
-    cb.onTrainBegin!(fake);
-    t = 30_000; // half of one minute → cosine midpoint after the 10 % warmup: ½(1 + cos(π·0.4/0.9))
-    cb.onBatchBegin!(fake, 0);
-    expect(groups[0].lr).toBeCloseTo(0.2 * 0.5 * (1 + Math.cos((Math.PI * 0.4) / 0.9)), 12);
-    expect(stops).toEqual([]);
-    t = 60_001;
-    cb.onBatchBegin!(fake, 1);
-    expect(stops).toEqual(["time budget of 1 min spent"]);
-    expect(cb.spent).toBe(true);
-  });
-});
 
 describe.skipIf(!haveData && !requireData)("fashion-mnist app (a few steps on 256 images)", () => {
   let dir = "";

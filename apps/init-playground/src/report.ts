@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { scaleLinear } from "d3-scale";
 import type { ExperimentResult } from "./experiment.js";
-import { svgToPng } from "./png.js";
+import { svgToPng } from "@gradkit/report";
 
 /** Layout of the histogram grid: one row per regime, one column per layer. */
 export const GRID = { cellW: 104, cellH: 78, left: 150, top: 46, gap: 8 };

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { countLive } from "@gradkit/tensor";
 import { runExperiment, type ExperimentResult, type RegimeResult } from "../src/experiment.js";
-import { PNG_SIGNATURE, pngSize } from "../src/png.js";
+import { PNG_SIGNATURE, pngSize } from "@gradkit/report";
 import { markdownTables, writeReport } from "../src/report.js";
 
 // 200 samples instead of the app's 1000 keeps the test to a few seconds on the cpu backend;

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { surfaceSvg } from "./plot.js";
-import { svgToPng } from "./png.js";
+import { svgToPng } from "@gradkit/report";
 import { race, stepsToLeave, type RaceResult } from "./race.js";
 import { RACERS, RACER_NAMES, type RacerName } from "./racers.js";
 import { allSurfaces, type Surface } from "./surfaces.js";

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { countLive } from "@gradkit/tensor";
 import { PLOT } from "../src/plot.js";
-import { PNG_SIGNATURE, pngSize, svgToPng } from "../src/png.js";
+import { PNG_SIGNATURE, pngSize, svgToPng } from "@gradkit/report";
 import { markdownTable, runPlayground } from "../src/playground.js";
 import { runRacer, stepsToLeave } from "../src/race.js";
 import { RACERS, RACER_NAMES } from "../src/racers.js";

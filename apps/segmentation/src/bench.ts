@@ -18,8 +18,19 @@ async function main(): Promise<void> {
   const specs = process.argv.slice(3).length > 0 ? process.argv.slice(3) : ["8s:4", "8s:8"];
   const data = makeData({ ...DEFAULT_CONFIG, trainSize: 512, valSize: 1, testSize: 1 });
   for (const spec of specs) {
-    const [variant, width] = spec.split(":");
-    const config = { ...DEFAULT_CONFIG, variant: variant as "small", width: Number(width), epochs: 1, logEvery: 1000 };
+    // variant:width, or small:w1,w2,w3,w4[/stage4 convs]
+    const [variant, rest] = spec.split(":");
+    const [w, convs] = rest.split("/");
+    const ws = w.split(",").map(Number);
+    const config = {
+      ...DEFAULT_CONFIG,
+      variant: variant as "small",
+      width: ws[0],
+      ...(ws.length === 4 ? { widths: ws as [number, number, number, number] } : {}),
+      ...(convs !== undefined ? { stage4Convs: Number(convs) } : {}),
+      epochs: 1,
+      logEvery: 1000,
+    };
     runSegmentation({ ...config, steps: 2 }, mkdtempSync(join(tmpdir(), "sbench-")), { data });
     const c0 = process.cpuUsage();
     const t0 = performance.now();
@@ -28,7 +39,7 @@ async function main(): Promise<void> {
     const c = process.cpuUsage(c0);
     const cpu = (c.user + c.system) / 1e6;
     const images = steps * config.batchSize;
-    console.log(`${sel.name} FCN-${variant} width ${width} ${r.model.numParameters()} params: ${(images / wall).toFixed(1)} img/s wall, ${(images / cpu).toFixed(1)} img/s per CPU second (${steps} steps of ${config.batchSize})`);
+    console.log(`${sel.name} FCN-${variant} ${spec} ${r.model.numParameters()} params: ${(images / wall).toFixed(1)} img/s wall, ${(images / cpu).toFixed(1)} img/s per CPU second (${steps} steps of ${config.batchSize})`);
   }
 }
 

@@ -27,6 +27,7 @@ const HELP = `usage: node dist/main.js [options]
   --time-budget MIN   warmup + cosine over MIN minutes of wall clock, then stop (epochs = upper bound)
   --picture FILE      where to save predictions vs ground truth (default RUN_DIR/predictions.png)
   --no-full-skip      SmallFCN without the full-resolution skip (score_full)
+  --widths A,B,C,D    SmallFCN stage widths (default W, 2W, 4W, 4W from --width)   --stage4-convs N  SmallFCN convs at stride 8 (default 1)
   --init FILE         start from these weights (safetensors, e.g. RUN_DIR/weights-<step>.safetensors)   --warmup F (default ${DEFAULT_CONFIG.warmup})
   --seed N (default ${DEFAULT_CONFIG.seed})   --resume   continue the checkpoint in --run-dir
   env GRADKIT_BACKEND=wasm|cpu|webgpu|cuda picks the backend (default: the best available)`;
@@ -69,6 +70,14 @@ function parseArgs(argv: string[]): { config: SegmentationConfig; runDir: string
       case "--background-weight": config.backgroundWeight = num(flag, next()); break;
       case "--weight-decay": config.weightDecay = num(flag, next()); break;
       case "--no-full-skip": config.fullResolutionSkip = false; break;
+      case "--widths": {
+        const v = next();
+        const ws = (v ?? "").split(",").map(Number);
+        if (ws.length !== 4 || !ws.every((x) => Number.isInteger(x) && x > 0)) throw new Error(`--widths: expected four positive integers like 8,16,32,64; received ${JSON.stringify(v)}.`);
+        config.widths = ws as [number, number, number, number];
+        break;
+      }
+      case "--stage4-convs": config.stage4Convs = num(flag, next()); break;
       case "--init": config.init = next(); break;
       case "--warmup": config.warmup = num(flag, next()); break;
       case "--time-budget": config.timeBudgetMinutes = num(flag, next()); break;
@@ -97,7 +106,7 @@ async function main(): Promise<void> {
   ensureGradients();
   const selection = await selectBackend();
   console.log(`backend: ${selection.name} (${selection.description.device}); ${selection.why}`);
-  const modelName = config.variant === "small" ? `SmallFCN${config.fullResolutionSkip ? " + full-res skip" : ""} width ${config.width}` : `FCN-${config.variant} width ${config.width}`;
+  const modelName = config.variant === "small" ? `SmallFCN${config.fullResolutionSkip ? " + full-res skip" : ""} widths ${(config.widths ?? [config.width, 2 * config.width, 4 * config.width, 4 * config.width]).join("/")}, ${config.stage4Convs ?? 1} conv(s) at stride 8` : `FCN-${config.variant} width ${config.width}`;
   const runDir = resolve(dirArg ?? join("runs", `${new Date().toISOString().replace(/[:.]/g, "-")}-seed${config.seed}`));
   console.log(
     `model: ${modelName}; data: ${config.trainSize}/${config.valSize}/${config.testSize} canvases ${config.canvas}×${config.canvas} with ${config.digits} digits; batch ${config.batchSize}, AdamW lr ${config.lr}`,

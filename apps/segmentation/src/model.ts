@@ -18,6 +18,8 @@ export interface SmallFcnOptions {
    * final upsampling — an FCN skip one level further than FCN-8s's, for strokes 2–3 px wide. Default false.
    */
   fullResolutionSkip?: boolean;
+  /** conv+BN+ReLU layers in stage 4, at stride 8 (default 1; each adds 16 px of receptive field). */
+  stage4Convs?: number;
   numClasses: number;
   inChannels?: number;
   rng: Rng;
@@ -56,7 +58,12 @@ export class SmallFCN extends Module {
     this.stage1 = this.registerModule("stage1", new Sequential(convBnRelu(options.inChannels ?? 1, w1, rng), new MaxPool2d(2, { stride: 2 })));
     this.stage2 = this.registerModule("stage2", new Sequential(convBnRelu(w1, w2, rng), new MaxPool2d(2, { stride: 2 })));
     this.stage3 = this.registerModule("stage3", new Sequential(convBnRelu(w2, w3, rng), convBnRelu(w3, w3, rng), new MaxPool2d(2, { stride: 2 })));
-    this.stage4 = this.registerModule("stage4", convBnRelu(w3, w4, rng));
+    const stage4Convs = options.stage4Convs ?? 1;
+    if (!Number.isInteger(stage4Convs) || stage4Convs < 1) throw new Error(`SmallFCN: stage4Convs: expected a positive integer; received ${String(stage4Convs)}.`);
+    this.stage4 = this.registerModule(
+      "stage4",
+      stage4Convs === 1 ? convBnRelu(w3, w4, rng) : new Sequential(...Array.from({ length: stage4Convs }, (_, i) => convBnRelu(i === 0 ? w3 : w4, w4, rng))),
+    );
     this.scoreFr = this.registerModule("score_fr", new Conv2d(w4, k, 1, { rng }));
     this.scorePool2 = this.registerModule("score_pool2", new Conv2d(w2, k, 1, { rng }));
     this.upscore2 = this.registerModule("upscore2", bilinearUpsampler(k, 2, rng));

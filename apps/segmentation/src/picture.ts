@@ -1,5 +1,5 @@
 import { writeFileSync } from "node:fs";
-import { Resvg } from "@resvg/resvg-js";
+import { svgToPng } from "@gradkit/report";
 
 /** One colour per class: background black, then ten distinct colours for the digits 0–9 (Tableau 10). */
 export const PALETTE = ["#000000", "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"];
@@ -65,8 +65,8 @@ export function predictionsSvg(panels: readonly PredictionPanel[], size: number,
   return parts.join("");
 }
 
-/** Renders `svg` to a PNG file with resvg (a Rust SVG renderer; no browser, no native canvas). */
+/** Renders `svg` to a PNG file with @gradkit/report's `svgToPng` (resvg: a Rust SVG renderer; no browser, no native canvas). */
 export function writePng(svg: string, file: string): void {
-  const png = new Resvg(svg, { background: "#ffffff", font: { loadSystemFonts: true } }).render().asPng();
+  const png = svgToPng(svg);
   writeFileSync(file, png);
 }

@@ -8,7 +8,7 @@ import { AdamW } from "@gradkit/optim";
 import { cosine, linearWarmup, LRScheduler } from "@gradkit/schedulers";
 import { createRng, loadSafetensors } from "@gradkit/tensor";
 import { SmallFCN } from "./model.js";
-import { diagnostics, meanIoU, Trainer, type Callback, type Logs } from "@gradkit/train";
+import { diagnostics, jsonlLogger, meanIoU, timeBudget, Trainer, type Callback, type Logs } from "@gradkit/train";
 
 /** Background + the ten digits. */
 export const NUM_CLASSES = 11;
@@ -22,6 +22,10 @@ export interface SegmentationConfig {
   variant: "small" | "32s" | "16s" | "8s";
   /** First-stage width. */
   width: number;
+  /** SmallFCN only: the four stage widths, instead of w, 2w, 4w, 4w from `width`. */
+  widths?: [number, number, number, number];
+  /** SmallFCN only: conv+BN+ReLU layers in stage 4 (stride 8); default 1. */
+  stage4Convs?: number;
   /** SmallFCN only: add the full-resolution skip (score_full). */
   fullResolutionSkip: boolean;
   /** Dropout after fc6 and fc7 (the paper's 0.5; 0 for short runs). */
@@ -93,75 +97,22 @@ export function makeData(c: Pick<SegmentationConfig, "canvas" | "digits" | "trai
   return { train: make("train", c.trainSize), validation: make("validation", c.valSize), test: make("test", c.testSize) };
 }
 
-export function buildModel(c: Pick<SegmentationConfig, "variant" | "width" | "fullResolutionSkip" | "dropout" | "seed">): Module {
+export function buildModel(c: Pick<SegmentationConfig, "variant" | "width" | "widths" | "stage4Convs" | "fullResolutionSkip" | "dropout" | "seed">): Module {
   const w = c.width;
-  if (c.variant === "small") return new SmallFCN({ widths: [w, 2 * w, 4 * w, 4 * w], numClasses: NUM_CLASSES, inChannels: 1, fullResolutionSkip: c.fullResolutionSkip, rng: createRng(c.seed) });
+  if (c.variant === "small")
+    return new SmallFCN({
+      widths: c.widths ?? [w, 2 * w, 4 * w, 4 * w],
+      stage4Convs: c.stage4Convs,
+      numClasses: NUM_CLASSES,
+      inChannels: 1,
+      fullResolutionSkip: c.fullResolutionSkip,
+      rng: createRng(c.seed),
+    });
   return new FCN({ variant: c.variant, width: c.width, dropout: c.dropout, inChannels: 1, numClasses: NUM_CLASSES, rng: createRng(c.seed) });
 }
 
 function appendJsonl(file: string, record: object): void {
   appendFileSync(file, `${JSON.stringify(record)}\n`);
-}
-
-/** metrics.jsonl of the run-directory contract: "batch" records every `every` steps, "epoch" records with seconds; progress lines to `print`. */
-export function metricsLogger(file: string, every: number, batchSize: number, print?: (line: string) => void): Callback {
-  let tEpoch = 0;
-  let tLog = 0;
-  let since = 0;
-  return {
-    name: "metricsLogger",
-    onEpochBegin() {
-      tEpoch = performance.now();
-      tLog = tEpoch;
-      since = 0;
-    },
-    onBatchEnd(trainer, logs) {
-      since++;
-      if (logs.step % every !== 0 && logs.step !== 1) return;
-      const now = performance.now();
-      const imagesPerSecond = (since * batchSize * 1000) / Math.max(1e-9, now - tLog);
-      tLog = now;
-      since = 0;
-      appendJsonl(file, { kind: "batch", step: logs.step, epoch: logs.epoch, loss: logs.loss, lr: logs.lr, meanIoU: logs.meanIoU, imagesPerSecond, time: Date.now() });
-      print?.(
-        `  epoch ${logs.epoch + 1} step ${trainer.batch}/${trainer.train.numBatches}  loss ${logs.loss.toFixed(4)}  mIoU ${(logs.meanIoU ?? NaN).toFixed(3)}  lr ${logs.lr.toExponential(2)}  ${imagesPerSecond.toFixed(1)} img/s`,
-      );
-    },
-    onEpochEnd(_t, logs: Logs) {
-      const seconds = (performance.now() - tEpoch) / 1000;
-      appendJsonl(file, { kind: "epoch", ...logs, seconds });
-      print?.(`epoch ${logs.epoch + 1}: loss ${logs.loss.toFixed(4)} mIoU ${logs.meanIoU.toFixed(3)}  val_loss ${(logs.val_loss ?? NaN).toFixed(4)} val_meanIoU ${(logs.val_meanIoU ?? NaN).toFixed(3)}  ${seconds.toFixed(0)} s`);
-    },
-  };
-}
-
-/** Linear warmup over the first `warmup` fraction, then cosine to 0 at 1: the lr factor at progress `f` ∈ [0, 1]. */
-export function warmupCosine(f: number, warmup: number): number {
-  if (f >= 1) return 0;
-  if (f < warmup) return Math.max(f / warmup, 1e-3);
-  return 0.5 * (1 + Math.cos((Math.PI * (f - warmup)) / (1 - warmup)));
-}
-
-/** Time-budget schedule: before every step lr = peak · warmupCosine(elapsed / budget); stops the trainer once the budget is spent. */
-export function timeBudget(minutes: number, peakLr: number, warmup: number, now: () => number = () => performance.now()): Callback & { spent: boolean } {
-  let t0 = 0;
-  const budgetMs = minutes * 60_000;
-  const cb = {
-    name: "timeBudget",
-    spent: false,
-    onTrainBegin() {
-      t0 = now();
-    },
-    onBatchBegin(trainer: Trainer) {
-      const f = (now() - t0) / budgetMs;
-      for (const g of trainer.optimizer.paramGroups) g.lr = peakLr * warmupCosine(Math.min(f, 0.999999), warmup);
-      if (f >= 1 && !cb.spent) {
-        cb.spent = true;
-        trainer.stop(`time budget of ${minutes} min spent`);
-      }
-    },
-  };
-  return cb;
 }
 
 export interface RunResult {
@@ -205,10 +156,11 @@ export function runSegmentation(config: SegmentationConfig, runDir: string, opti
     const val = new DataLoader(data.validation, { batchSize: 50, shuffle: false, prefetch: 0 });
     const optimizer = new AdamW(model.parameterTree(), { lr: config.lr, weightDecay: config.weightDecay });
     const total = config.steps ?? config.epochs * train.numBatches;
-    const warmupSteps = Math.max(1, Math.round(config.warmup * total));
-    const budget = config.timeBudgetMinutes > 0 ? timeBudget(config.timeBudgetMinutes, config.lr, config.warmup) : undefined;
-    const scheduler =
-      budget === undefined ? new LRScheduler(optimizer, (lr) => linearWarmup({ warmupSteps, schedule: cosine({ initialLr: lr, T: Math.max(1, total - warmupSteps) }) })) : undefined;
+    // Linear warmup then cosine to 0, over the steps or (--time-budget) over the wall-clock budget.
+    const warmupCosine = (lr: number, steps: number, w = Math.max(1, Math.round(config.warmup * steps))) =>
+      linearWarmup({ warmupSteps: w, schedule: cosine({ initialLr: lr, T: Math.max(1, steps - w) }) });
+    const budget = config.timeBudgetMinutes > 0 ? timeBudget({ minutes: config.timeBudgetMinutes, schedule: warmupCosine(config.lr, 10_000) }) : undefined;
+    const scheduler = budget === undefined ? new LRScheduler(optimizer, (lr) => warmupCosine(lr, total)) : undefined;
     const metricsFile = join(runDir, "metrics.jsonl");
     const resuming = options.resume === true && existsSync(join(runDir, "checkpoint.json"));
     if (!resuming) writeFileSync(metricsFile, "");
@@ -223,7 +175,7 @@ export function runSegmentation(config: SegmentationConfig, runDir: string, opti
       metrics: [meanIoU(NUM_CLASSES)],
       ...(scheduler !== undefined ? { scheduler } : {}),
       rng: createRng(`${config.seed}/run`),
-      callbacks: [...(budget !== undefined ? [budget] : []), metricsLogger(metricsFile, config.logEvery, config.batchSize, print), diagnostics(join(runDir, "summary.json"), { every: 100 }), ...(options.callbacks ?? [])],
+      callbacks: [...(budget !== undefined ? [budget] : []), jsonlLogger(metricsFile, { every: config.logEvery, batchSize: config.batchSize, ...(print !== undefined ? { print } : {}) }), diagnostics(join(runDir, "summary.json"), { every: 100 }), ...(options.callbacks ?? [])],
       checkpointDir: runDir,
       checkpointEvery: 100,
       log: (m) => print?.(m),

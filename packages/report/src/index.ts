@@ -1,4 +1,5 @@
 export { renderSpec, type RenderOptions, type RenderedChart, type VegaLiteSpec } from "./render.js";
+export { svgToPng, pngSize, PNG_SIGNATURE, type SvgToPngOptions } from "./png.js";
 export {
   readRun,
   parseMetrics,

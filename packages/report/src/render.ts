@@ -1,6 +1,6 @@
-import { Resvg } from "@resvg/resvg-js";
 import * as vega from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
+import { svgToPng } from "./png.js";
 
 /** A Vega-Lite specification (the JSON object vega-embed and the Vega-Lite editor take). */
 export type VegaLiteSpec = TopLevelSpec;
@@ -49,8 +49,7 @@ export async function renderSpec(spec: VegaLiteSpec, options: RenderOptions = {}
   const { width, height } = sizeOf(svg);
   const out: RenderedChart = { svg, width, height };
   if (options.png === true) {
-    const resvg = new Resvg(svg, { fitTo: { mode: "zoom", value: scale }, background, font: { loadSystemFonts: true, defaultFontFamily: "DejaVu Sans" } });
-    out.png = resvg.render().asPng();
+    out.png = svgToPng(svg, { scale, background });
   }
   return out;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { renderSpec, type VegaLiteSpec } from "../src/index.js";
-import { linePathPoints, pngSize } from "./svg-helpers.js";
+import { pngSize } from "../src/index.js";
+import { linePathPoints } from "./svg-helpers.js";
 
 const values = [
   { x: 1, y: 2 },

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { escapeHtml, writeReport } from "../src/index.js";
 import { makeRunDir } from "./fixtures.js";
-import { pngSize } from "./svg-helpers.js";
+import { pngSize } from "../src/index.js";
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 

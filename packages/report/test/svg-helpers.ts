@@ -20,7 +20,3 @@ export function symbolCount(svg: string): number {
   return n;
 }
 
-/** Width and height from a PNG's IHDR chunk. */
-export function pngSize(png: Buffer): { width: number; height: number } {
-  return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
-}

@@ -4,7 +4,9 @@ import cliProgress from "cli-progress";
 import { EarlyStopping, ExponentialMovingAverage, type EarlyStoppingOptions, type EarlyStoppingState, type EmaOptions } from "@gradkit/regularize";
 import { saveSafetensors } from "@gradkit/tensor";
 import { loadTensor, saveTensor, type SavedTensor } from "@gradkit/optim";
+import { describeValue } from "@gradkit/registry";
 import type { Callback, Logs } from "./callback.js";
+import { TrainError } from "./errors.js";
 import { writeFileAtomic } from "./atomic.js";
 
 /** Stops training when `monitor` (default `val_loss`) stops improving; wraps @gradkit/regularize's EarlyStopping. */
@@ -83,22 +85,64 @@ export function ema(options: EmaOptions = {}): Callback & { ema: ExponentialMovi
   return cb;
 }
 
-/** Appends one JSON object per epoch (and per batch with `everyBatch`) to `file`: `{ kind: "batch" | "epoch", ...logs, time }` (time: ms since 1970; epoch records also `seconds`, the epoch's wall time). */
-export function jsonlLogger(file: string, options: { everyBatch?: boolean } = {}): Callback {
-  const write = (kind: string, logs: Logs) => {
+export interface JsonlLoggerOptions {
+  /** Also write a "batch" record after every step (same as `every: 1`). */
+  everyBatch?: boolean;
+  /** Write a "batch" record every `every` steps and after step 1 (default: none unless `everyBatch`). */
+  every?: number;
+  /** Images per batch: batch records then carry `imagesPerSecond` over the steps since the previous record. */
+  batchSize?: number;
+  /** Called with a one-line summary of every record written (e.g. `console.log`), for logs that are not a TTY. */
+  print?: (line: string) => void;
+}
+
+const fmt = (v: number): string => (Number.isInteger(v) ? String(v) : Math.abs(v) >= 1e-2 && Math.abs(v) < 1e4 ? v.toFixed(4) : v.toExponential(2));
+
+/**
+ * Appends one JSON object per epoch (and per batch with `everyBatch` or `every`) to `file` — the run
+ * directory's metrics.jsonl: `{ kind: "batch" | "epoch", ...logs, time }` (time: ms since 1970; epoch records
+ * also `seconds`, the epoch's wall time; batch records `imagesPerSecond` when `batchSize` is given).
+ */
+export function jsonlLogger(file: string, options: JsonlLoggerOptions = {}): Callback {
+  const every = options.everyBatch === true ? 1 : options.every;
+  if (every !== undefined && (!Number.isInteger(every) || every < 1)) {
+    throw new TrainError("TRAIN_BAD_OPTION", `jsonlLogger: every: expected a positive integer; received ${describeValue(every)}.`, { option: "every", received: every });
+  }
+  const write = (kind: string, record: Logs) => {
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.appendFileSync(file, JSON.stringify({ kind, ...logs }) + "\n");
+    fs.appendFileSync(file, JSON.stringify({ kind, ...record }) + "\n");
   };
-  let epochStart = Date.now();
+  const extra = (logs: Logs) =>
+    Object.entries(logs)
+      .filter(([k]) => k !== "step" && k !== "epoch" && k !== "lr")
+      .map(([k, v]) => `${k} ${fmt(v)}`)
+      .join("  ");
+  let epochStart = performance.now();
+  let lastLog = epochStart;
+  let since = 0;
   return {
     name: "jsonlLogger",
     onEpochBegin: () => {
-      epochStart = Date.now();
+      epochStart = lastLog = performance.now();
+      since = 0;
     },
-    onBatchEnd: (_t, logs) => {
-      if (options.everyBatch === true) write("batch", { ...logs, time: Date.now() });
+    onBatchEnd: (trainer, logs) => {
+      since++;
+      if (every === undefined || (logs.step % every !== 0 && logs.step !== 1)) return;
+      const now = performance.now();
+      const rate: Logs = options.batchSize !== undefined ? { imagesPerSecond: (since * options.batchSize * 1000) / Math.max(1e-9, now - lastLog) } : {};
+      lastLog = now;
+      since = 0;
+      write("batch", { ...logs, ...rate, time: Date.now() });
+      options.print?.(
+        `  epoch ${logs.epoch + 1} step ${trainer.batch}/${trainer.train.numBatches}  ${extra(logs)}  lr ${logs.lr.toExponential(2)}${rate.imagesPerSecond !== undefined ? `  ${rate.imagesPerSecond.toFixed(1)} img/s` : ""}`,
+      );
     },
-    onEpochEnd: (_t, logs) => write("epoch", { ...logs, seconds: (Date.now() - epochStart) / 1000, time: Date.now() }),
+    onEpochEnd: (_t, logs) => {
+      const seconds = (performance.now() - epochStart) / 1000;
+      write("epoch", { ...logs, seconds, time: Date.now() });
+      options.print?.(`epoch ${logs.epoch + 1}: ${extra(logs)}  ${seconds.toFixed(0)} s`);
+    },
   };
 }
 

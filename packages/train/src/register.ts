@@ -33,7 +33,7 @@ const CALLBACKS: Array<[string, (o: never) => unknown, z.ZodObject, string]> = [
     "save the weights when the monitored value improves",
   ],
   ["ema", (o: { decay: number; biasCorrection: boolean }) => ema(o), z.strictObject({ decay: z.number().min(0).lt(1).default(0.999), biasCorrection: z.boolean().default(false) }), "exponential moving average of the weights"],
-  ["jsonlLogger", (o: { file: string; everyBatch: boolean }) => jsonlLogger(o.file, o), z.strictObject({ file, everyBatch: z.boolean().default(false) }), "JSON lines metric log"],
+  ["jsonlLogger", (o: { file: string; everyBatch: boolean; every?: number; batchSize?: number }) => jsonlLogger(o.file, o), z.strictObject({ file, everyBatch: z.boolean().default(false), every: z.number().int().positive().optional(), batchSize: z.number().int().positive().optional() }), "JSON lines metric log"],
   ["csvLogger", (o: { file: string }) => csvLogger(o.file), z.strictObject({ file }), "CSV metric log"],
   ["progressBar", (o: { force: boolean }) => progressBar(o), z.strictObject({ force: z.boolean().default(false) }), "progress bar (off without a TTY)"],
   [

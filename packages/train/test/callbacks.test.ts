@@ -4,13 +4,38 @@ import * as path from "node:path";
 import { PassThrough } from "node:stream";
 import { loadSafetensors } from "@gradkit/tensor";
 import { beforeAll, describe, expect, it } from "vitest";
-import { bestCheckpoint, ema, progressBar, Trainer, writeFileAtomic } from "../src/index.js";
+import { bestCheckpoint, ema, jsonlLogger, progressBar, Trainer, writeFileAtomic } from "../src/index.js";
 import { cpu, makeRun } from "./helpers.js";
 
 beforeAll(cpu);
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "gradkit-train-"));
 
 describe("built-in callbacks", () => {
+  it("jsonlLogger({ every, batchSize, print }) writes batch records at step 1 and every N steps, with images/s, and epoch records", () => {
+    const file = path.join(tmp(), "metrics.jsonl");
+    const lines: string[] = [];
+    const run = makeRun({ n: 48 }); // 48 samples in batches of the fixture's size
+    const perEpoch = run.train.numBatches;
+    const t = new Trainer({ ...run, epochs: 2, callbacks: [jsonlLogger(file, { every: 2, batchSize: 8, print: (l) => lines.push(l) })], log: () => {} });
+    t.fit();
+    const records = fs.readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, number | string>);
+    const batches = records.filter((r) => r.kind === "batch");
+    const steps = Array.from({ length: 2 * perEpoch }, (_, i) => i + 1).filter((s) => s === 1 || s % 2 === 0);
+    expect(batches.map((r) => r.step)).toEqual(steps);
+    for (const r of batches) {
+      expect(r.imagesPerSecond).toBeGreaterThan(0);
+      expect(Number.isFinite(r.loss as number)).toBe(true);
+      expect(typeof r.lr).toBe("number");
+    }
+    const epochs = records.filter((r) => r.kind === "epoch");
+    expect(epochs.map((r) => r.epoch)).toEqual([0, 1]);
+    expect(epochs[1].loss).toBe(t.history[1].loss);
+    expect(lines).toHaveLength(batches.length + 2);
+    expect(lines[0]).toMatch(/^ {2}epoch 1 step 1\/\d+ {2}loss \d\.\d{4}.*lr \d\.\d\de[-+]\d+ {2}\d+\.\d img\/s$/);
+    expect(lines.at(-1)).toMatch(/^epoch 2: loss \d\.\d{4}.*val_loss \d\.\d{4}/);
+    expect(() => jsonlLogger(file, { every: 0 })).toThrow(/jsonlLogger: every: expected a positive integer; received 0/);
+  });
+
   it("bestCheckpoint writes the weights of the best validation epoch", () => {
     const file = path.join(tmp(), "best.safetensors");
     const run = makeRun();
