@@ -1,9 +1,8 @@
 /**
- * The CIFAR-10 recipes of the papers, as gradkit train configs (the JSON
- * `trainFromConfig` and `gradkit train --config` take, image augmentations
- * included as `data.augment`) plus what those configs cannot say yet: mixup
- * and the input normalization, which this app's `buildRun` adds to the data
- * loader.
+ * The CIFAR-10 recipes of the papers, as gradkit train configs: the JSON
+ * `trainFromConfig` and `gradkit train --config` take, with the image
+ * augmentations and mixup as `data.augment` and the per-channel input
+ * normalization as `data.normalize`.
  */
 import type { TrainConfig } from "@gradkit/train";
 
@@ -92,9 +91,12 @@ export const RECIPES: Recipe[] = [
 ];
 
 for (const r of RECIPES) {
-  // The image augmentations travel in the config too, so `gradkit train --config` applies them
-  // (mixup and the input normalization it cannot express stay in this app's own loader).
-  r.config.data = { ...r.config.data, augment: r.augment };
+  // The augmentations (mixup last) and the normalization travel in the config, so `gradkit train --config` applies them.
+  r.config.data = {
+    ...r.config.data,
+    augment: [...r.augment, ...(r.mixup !== undefined ? [{ name: "mixup", alpha: r.mixup.alpha }] : [])],
+    normalize: { mean: [...CIFAR10_MEAN], std: [...CIFAR10_STD] },
+  };
   r.config.checkpointDir = `runs/cifar10-${r.name}`;
   r.config.logDir = `runs/cifar10-${r.name}`;
 }

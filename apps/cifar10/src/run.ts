@@ -1,22 +1,14 @@
 /**
- * Builds a training run from a recipe: the recipe's train config (validated
- * by @gradkit/train's validateTrainConfig, resolved through the registry)
- * plus what trainFromConfig cannot express yet — per-batch augmentation,
- * mixup and per-channel normalization on the data loader.
+ * Builds a training run from a recipe: the recipe's train config (augmentations,
+ * mixup and normalization included) through @gradkit/train's
+ * buildTrainerFromConfig, plus the run directory's logs and diagnostics.
  */
 import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import * as tf from "@tensorflow/tfjs-core";
 import "@gradkit/arch";
-import { buildAugmentation, mixup } from "@gradkit/augment";
-import { DataLoader, Subset, type Augment, type Dataset } from "@gradkit/data";
-import type { Module } from "@gradkit/nn";
-import type { OptimizerFactory } from "@gradkit/optim";
-import { registry } from "@gradkit/registry";
-import { LRScheduler } from "@gradkit/schedulers";
-import { createRng } from "@gradkit/tensor";
-import { accuracy, csvLogger, diagnostics, jsonlLogger, progressBar, Trainer, validateTrainConfig, writeFileAtomic, type Callback, type TrainConfig } from "@gradkit/train";
-import { CIFAR10_MEAN, CIFAR10_STD, configWithData, type Recipe } from "./recipes.js";
+import "@gradkit/augment";
+import { buildTrainerFromConfig, csvLogger, diagnostics, jsonlLogger, validateTrainConfig, writeFileAtomic, type Callback, type Trainer, type TrainConfig } from "@gradkit/train";
+import { configWithData, type Recipe } from "./recipes.js";
 
 export const CIFAR10_FILES = ["data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin", "data_batch_5.bin", "test_batch.bin"] as const;
 
@@ -69,41 +61,13 @@ export function runConfig(recipe: Recipe, o: RunOptions): TrainConfig {
     if (o.steps !== undefined) c.steps = o.steps;
     if (o.epochs !== undefined) c.epochs = o.epochs;
   }
+  if (o.limit !== undefined) c.data.train = { ...c.data.train, limit: o.limit };
   c.checkpointDir = o.runDir;
   c.logDir = o.runDir;
   if (o.steps !== undefined && c.checkpointEvery !== undefined && c.checkpointEvery > o.steps) c.checkpointEvery = o.steps;
   c.progress = o.progress ?? true;
   c.resume = o.resume ?? true;
   return c;
-}
-
-/** (x − mean)/std per channel, NHWC. */
-function normalize(x: tf.Tensor): tf.Tensor {
-  return tf.div(tf.sub(x, tf.tensor1d([...CIFAR10_MEAN])), tf.tensor1d([...CIFAR10_STD]));
-}
-
-/** The training loader's augmentation: the recipe's image augmentations, then mixup (one-hot targets), then normalization. */
-export function trainAugment(recipe: Recipe): Augment {
-  const policy = recipe.augment.length > 0 ? buildAugmentation(recipe.augment as never) : undefined;
-  const mix = recipe.mixup === undefined ? undefined : mixup({ alpha: recipe.mixup.alpha });
-  return (x, y, rng) => {
-    let images = policy === undefined ? x : policy.apply(x as tf.Tensor4D, rng);
-    let targets = y;
-    if (mix !== undefined) {
-      const out = mix.apply(images as tf.Tensor4D, y as tf.Tensor2D, rng);
-      images = out.images;
-      targets = out.targets;
-    }
-    return { x: normalize(images), y: targets };
-  };
-}
-
-const normalizeOnly: Augment = (x, y) => ({ x: normalize(x), y });
-
-function subset(dataset: Dataset, limit: number | undefined): Dataset {
-  if (limit === undefined || limit >= dataset.length) return dataset;
-  const n = dataset.length;
-  return new Subset(dataset, Array.from({ length: limit }, (_, i) => Math.floor((i * n) / limit)));
 }
 
 /** Writes status.json atomically. */
@@ -124,32 +88,12 @@ export function buildRun(recipe: Recipe, o: RunOptions): Run {
   const config = runConfig(recipe, o);
   const c = validateTrainConfig(config);
   mkdirSync(o.runDir, { recursive: true });
-  writeFileSync(join(o.runDir, "config.json"), JSON.stringify({ recipe: recipe.name, source: recipe.source, augment: recipe.augment, mixup: recipe.mixup ?? null, normalize: { mean: CIFAR10_MEAN, std: CIFAR10_STD }, train: config }, null, 2));
-  const trainSet = subset(registry.resolve<Dataset>("dataset", c.data.train), o.limit);
-  const valSet = c.data.val === undefined ? undefined : registry.resolve<Dataset>("dataset", c.data.val);
-  const model = registry.resolve<Module>("architecture", c.model);
-  const optimizer = registry.resolve<OptimizerFactory>("optimizer", c.optimizer)(model.parameterTree());
-  const { interval, ...schedule } = c.scheduler as { interval?: "step" | "epoch"; name: string };
-  const scheduler = new LRScheduler(optimizer, schedule as never, { interval });
+  writeFileSync(join(o.runDir, "config.json"), JSON.stringify({ recipe: recipe.name, source: recipe.source, train: config }, null, 2));
   const diag = diagnostics(join(o.runDir, "summary.json"));
+  // The run directory's logs: a batch record per step (the config's logDir would log epochs only).
   const callbacks: Callback[] = [...(o.extraCallbacks ?? []), jsonlLogger(join(o.runDir, "metrics.jsonl"), { everyBatch: true }), csvLogger(join(o.runDir, "metrics.csv")), diag];
-  if (c.progress) callbacks.push(progressBar());
-  const trainer = new Trainer({
-    model,
-    optimizer,
-    scheduler,
-    rng: createRng(c.seed),
-    metrics: [accuracy()],
-    callbacks,
-    train: new DataLoader(trainSet, { batchSize: c.data.batchSize, seed: c.data.seed, prefetch: 0, augment: trainAugment(recipe), labels: recipe.mixup === undefined ? "index" : "onehot" }),
-    val: valSet === undefined ? undefined : new DataLoader(valSet, { batchSize: c.data.valBatchSize ?? c.data.batchSize, shuffle: false, prefetch: 0, augment: normalizeOnly }),
-    epochs: c.epochs,
-    steps: c.steps,
-    checkpointDir: c.checkpointDir,
-    checkpointEvery: c.checkpointEvery,
-    guard: c.guard,
-    log: o.log,
-  });
+  const { logDir: _epochLogs, ...withoutLogDir } = config;
+  const { trainer } = buildTrainerFromConfig(withoutLogDir, { callbacks, ...(o.log !== undefined ? { log: o.log } : {}) });
   if (c.resume && existsSync(join(o.runDir, "checkpoint.json"))) trainer.resume(o.runDir);
   return {
     trainer,

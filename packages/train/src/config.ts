@@ -37,6 +37,11 @@ export const trainConfigSchema = z.strictObject({
      * through the loader's seeded `augment` hook, never to validation, e.g. [{ name: "randomCrop", padding: 4 }, "horizontalFlip"] (a bare name takes the defaults).
      */
     augment: z.array(z.union([z.string().min(1).transform((name) => ({ name })), spec])).optional(),
+    /**
+     * Per-channel input normalization (x − mean) / std on images [H, W, C], after the augmentations, on training and
+     * validation batches alike (torchvision's `Normalize`), e.g. { mean: [0.4914, 0.4822, 0.4465], std: [0.247, 0.2435, 0.2616] }.
+     */
+    normalize: z.strictObject({ mean: z.array(z.number()).min(1), std: z.array(z.number().positive()).min(1) }).optional(),
   }),
   epochs: z.number().int().positive().optional(),
   steps: z.number().int().positive().optional(),
@@ -157,17 +162,27 @@ export function validateTrainConfig(config: unknown, reg: Registry = defaultRegi
   checkSpec(reg, "optimizer", "optimizer", c.optimizer);
   checkSpec(reg, "dataset", "data.train", c.data.train);
   if (c.data.val !== undefined) checkSpec(reg, "dataset", "data.val", c.data.val);
+  let mixing = false;
   (c.data.augment ?? []).forEach((a, i) => {
     const where = `data.augment[${i}]`;
     checkSpec(reg, "augmentation", where, a);
-    if (reg.list("augmentation").some((e) => e.name === a.name && e.tags.includes("mix"))) {
+    const mix = isMix(reg, a.name);
+    if (mixing && !mix) {
       throw new TrainError(
         "TRAIN_BAD_CONFIG",
-        `trainFromConfig: ${where}: '${a.name}' mixes pairs of samples and needs soft targets; data.augment takes per-image augmentations only (mixup/cutmix are not supported by trainFromConfig yet).`,
+        `trainFromConfig: ${where}: '${a.name}' is a per-image augmentation after a mixing one; expected every mixing augmentation (mixup, cutmix) at the end of data.augment; received it at position ${i}.`,
         { where, received: a.name },
       );
     }
+    mixing ||= mix;
   });
+  if (c.data.normalize !== undefined && c.data.normalize.mean.length !== c.data.normalize.std.length) {
+    throw new TrainError(
+      "TRAIN_BAD_CONFIG",
+      `trainFromConfig: data.normalize: expected mean and std of the same length (one per channel); received ${c.data.normalize.mean.length} means and ${c.data.normalize.std.length} stds.`,
+      { where: "data.normalize", received: c.data.normalize },
+    );
+  }
   if (c.scheduler !== undefined) {
     const { interval, ...schedule } = c.scheduler as { interval?: unknown; name: string };
     if (interval !== undefined && interval !== "step" && interval !== "epoch") {
@@ -183,30 +198,64 @@ export function validateTrainConfig(config: unknown, reg: Registry = defaultRegi
   return c;
 }
 
-/** A registered augmentation as @gradkit/augment makes it (train does not depend on that package: it is resolved by name). */
+/** Registered augmentations as @gradkit/augment makes them (train does not depend on that package: they are resolved by name). */
 interface ImageAugmentation {
   apply(images: tf.Tensor4D, rng: RngStream): tf.Tensor4D;
 }
+interface MixAugmentation {
+  apply(images: tf.Tensor4D, targets: tf.Tensor2D, rng: RngStream): { images: tf.Tensor4D; targets: tf.Tensor2D };
+}
+
+/** True if the registry's augmentation `name` mixes pairs of samples (tag "mix": mixup, cutmix) and so needs soft targets. */
+function isMix(reg: Registry, name: string): boolean {
+  return reg.list("augmentation").some((e) => e.name === name && e.tags.includes("mix"));
+}
 
 /**
- * The training loader's `augment` hook: the data.augment list, in order, on the batch's images [N, H, W, C]
- * (reshaped from and back to [N, H·W·C] with data.flatten), labels untouched. Each batch's stream comes
- * from the loader (seed, epoch, step), so runs and resumes augment identically.
+ * A loader's `augment` hook from data.augment and data.normalize: the per-image augmentations in order on the
+ * batch's images [N, H, W, C] (reshaped from and back to [N, H·W·C] with data.flatten), then the mixing ones on
+ * images and one-hot targets, then (x − mean)/std. Each batch's stream comes from the loader (seed, epoch, step),
+ * so runs and resumes augment identically. Undefined when there is nothing to do.
  */
-function trainAugment(reg: Registry, specs: Array<{ name: string }>, dataset: string, shape: readonly number[], flatten: boolean): Augment {
+function batchTransform(
+  reg: Registry,
+  specs: Array<{ name: string }>,
+  normalize: { mean: number[]; std: number[] } | undefined,
+  dataset: string,
+  shape: readonly number[],
+  flatten: boolean,
+): Augment | undefined {
+  if (specs.length === 0 && normalize === undefined) return undefined;
+  const where = specs.length > 0 ? "data.augment" : "data.normalize";
   if (shape.length !== 3) {
-    throw new TrainError("TRAIN_BAD_CONFIG", `trainFromConfig: data.augment needs images [H, W, C]; data.train '${dataset}' gives examples of shape [${shape.join(", ")}].`, {
-      where: "data.augment",
+    throw new TrainError("TRAIN_BAD_CONFIG", `trainFromConfig: ${where} needs images [H, W, C]; data.train '${dataset}' gives examples of shape [${shape.join(", ")}].`, {
+      where,
       expected: "[H, W, C]",
       received: shape,
     });
   }
-  const augmentations = specs.map((s) => reg.resolve<ImageAugmentation>("augmentation", s));
+  if (normalize !== undefined && normalize.mean.length !== shape[2]) {
+    throw new TrainError(
+      "TRAIN_BAD_CONFIG",
+      `trainFromConfig: data.normalize: expected one mean and one std per channel of data.train '${dataset}' (${shape[2]}); received ${normalize.mean.length}.`,
+      { where: "data.normalize", expected: shape[2], received: normalize.mean.length },
+    );
+  }
+  const perImage = specs.filter((s) => !isMix(reg, s.name)).map((s) => reg.resolve<ImageAugmentation>("augmentation", s));
+  const mixes = specs.filter((s) => isMix(reg, s.name)).map((s) => reg.resolve<MixAugmentation>("augmentation", s));
   return (x, y, rng) => {
     let images = tf.reshape(x, [x.shape[0], shape[0], shape[1], shape[2]]) as tf.Tensor4D;
-    for (const a of augmentations) images = a.apply(images, rng);
-    return { x: flatten ? tf.reshape(images, x.shape) : images, y };
+    let targets = y;
+    for (const a of perImage) images = a.apply(images, rng);
+    for (const m of mixes) ({ images, targets } = m.apply(images, targets as tf.Tensor2D, rng));
+    if (normalize !== undefined) images = tf.div(tf.sub(images, tf.tensor1d(normalize.mean)), tf.tensor1d(normalize.std));
+    return { x: flatten ? tf.reshape(images, x.shape) : images, y: targets };
   };
+}
+
+/** True if any data.augment entry mixes samples. */
+function mixesSamples(reg: Registry, specs: Array<{ name: string }>): boolean {
+  return specs.some((s) => isMix(reg, s.name));
 }
 
 export interface FromConfigOptions {
@@ -233,8 +282,12 @@ export function buildTrainerFromConfig(config: TrainConfig, options: FromConfigO
   };
   const trainImages = build("data.train", c.data.train, false);
   const trainSet = c.data.flatten ? prepareDataset("data.train", trainImages, undefined, true) : trainImages;
-  const augment = c.data.augment === undefined || c.data.augment.length === 0 ? undefined : trainAugment(reg, c.data.augment, c.data.train.name, trainImages.shape, c.data.flatten);
-  const valSet = c.data.val === undefined ? undefined : build("data.val", c.data.val, c.data.flatten);
+  const augment = batchTransform(reg, c.data.augment ?? [], c.data.normalize, c.data.train.name, trainImages.shape, c.data.flatten);
+  const valImages = c.data.val === undefined ? undefined : build("data.val", c.data.val, false);
+  const valSet = valImages === undefined ? undefined : c.data.flatten ? prepareDataset("data.val", valImages, undefined, true) : valImages;
+  const valTransform = valImages === undefined ? undefined : batchTransform(reg, [], c.data.normalize, c.data.val!.name, valImages.shape, c.data.flatten);
+  // Mixing augmentations (mixup, cutmix) need one-hot targets; the loss and accuracy take them as they are.
+  const labels = mixesSamples(reg, c.data.augment ?? []) ? "onehot" : "index";
   const rng = createRng(c.seed);
   const model = reg.resolve<Module>("architecture", c.model);
   const optimizer = reg.resolve<OptimizerFactory>("optimizer", c.optimizer)(model.parameterTree());
@@ -255,8 +308,11 @@ export function buildTrainerFromConfig(config: TrainConfig, options: FromConfigO
     rng,
     metrics,
     callbacks,
-    train: new DataLoader(trainSet, { batchSize: c.data.batchSize, seed: c.data.seed, prefetch: 0, ...(augment === undefined ? {} : { augment }) }),
-    val: valSet === undefined ? undefined : new DataLoader(valSet, { batchSize: c.data.valBatchSize ?? c.data.batchSize, shuffle: false, prefetch: 0 }),
+    train: new DataLoader(trainSet, { batchSize: c.data.batchSize, seed: c.data.seed, prefetch: 0, labels, ...(augment === undefined ? {} : { augment }) }),
+    val:
+      valSet === undefined
+        ? undefined
+        : new DataLoader(valSet, { batchSize: c.data.valBatchSize ?? c.data.batchSize, shuffle: false, prefetch: 0, ...(valTransform === undefined ? {} : { augment: valTransform }) }),
     epochs: c.epochs,
     steps: c.steps,
     clip: c.clipGlobalNorm === undefined ? undefined : { clipGlobalNorm: c.clipGlobalNorm },

@@ -171,10 +171,72 @@ describe("trainFromConfig data.augment", () => {
     expect(trainer.step).toBe(2);
   });
 
-  it("an unknown augmentation, a bad option or a mixing augmentation fails before training, naming it", () => {
+  it("mixup (last in data.augment) mixes the training images and their one-hot targets with one λ; validation keeps index labels", () => {
+    const plain = buildTrainerFromConfig(mnistConfig()).trainer;
+    const mixed = buildTrainerFromConfig(mnistConfig(["horizontalFlip", { name: "mixup", alpha: 1 }])).trainer;
+    const flipOnly = buildTrainerFromConfig(mnistConfig(["horizontalFlip"])).trainer;
+    const live = countLive();
+    const [p, f, m] = [plain.train.makeBatch(0, 0), flipOnly.train.makeBatch(0, 0), mixed.train.makeBatch(0, 0)];
+    const labels = Array.from(p.y.dataSync());
+    expect(m.y.shape).toEqual([8, 10]);
+    const y = m.y.arraySync() as number[][];
+    // λ from a row whose partner has another label: y[n] = λ·e(label_n) + (1 − λ)·e(label_partner) (Zhang et al. 2018).
+    const n0 = y.findIndex((row) => Math.max(...row) < 1 - 1e-6);
+    expect(n0).toBeGreaterThanOrEqual(0);
+    const lambda = y[n0][labels[n0]];
+    const fx = f.x.dataSync();
+    const mx = m.x.dataSync();
+    for (let n = 0; n < 8; n++) {
+      expect(y[n].reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
+      // x_n = λ·x_n + (1 − λ)·x_partner for some partner whose label matches the target's other entry (the flipped images: the same seeded flip stream).
+      const partners = Array.from({ length: 8 }, (_, k) => k).filter((k) => {
+        for (let i = 0; i < 784; i++) if (Math.abs(mx[n * 784 + i] - (lambda * fx[n * 784 + i] + (1 - lambda) * fx[k * 784 + i])) > 1e-5) return false;
+        return true;
+      });
+      expect(partners.length, `image ${n}`).toBeGreaterThan(0);
+      const want = Array.from({ length: 10 }, (_, c) => (c === labels[n] ? lambda : 0) + (c === labels[partners[0]] ? 1 - lambda : 0));
+      y[n].forEach((v, c) => expect(v).toBeCloseTo(want[c], 6));
+    }
+    const v = mixed.val!.makeBatch(0, 0);
+    expect(v.y.shape).toEqual([8]); // validation: class indices, not mixed
+    for (const b of [p, f, m, v]) tf.dispose([b.x, b.y]);
+    expect(countLive()).toBe(live);
+    const { trainer, logs } = trainFromConfig(mnistConfig([{ name: "mixup", alpha: 0.2 }]));
+    expect(trainer.step).toBe(2);
+    expect(Number.isFinite(logs.loss) && Number.isFinite(logs.val_accuracy)).toBe(true);
+  });
+
+  it("data.normalize gives (x − mean)/std per channel on training and validation batches, after the augmentations", () => {
+    const [mean, std] = [0.1307, 0.3081]; // the usual MNIST statistics (torchvision examples)
+    const plain = buildTrainerFromConfig(mnistConfig()).trainer;
+    const norm = buildTrainerFromConfig({ ...mnistConfig(), data: { ...mnistConfig().data, normalize: { mean: [mean], std: [std] } } }).trainer;
+    const flat = buildTrainerFromConfig({ ...mnistConfig(), data: { ...mnistConfig().data, flatten: true, normalize: { mean: [mean], std: [std] } } }).trainer;
+    const live = countLive();
+    for (const [a, b] of [
+      [plain.train.makeBatch(0, 0), norm.train.makeBatch(0, 0)],
+      [plain.val!.makeBatch(0, 0), norm.val!.makeBatch(0, 0)],
+      [plain.train.makeBatch(0, 0), flat.train.makeBatch(0, 0)],
+    ]) {
+      const [ax, bx] = [a.x.dataSync(), b.x.dataSync()];
+      expect(bx.length).toBe(ax.length);
+      for (let i = 0; i < ax.length; i += 37) expect(bx[i]).toBeCloseTo((ax[i] - mean) / std, 5);
+      tf.dispose([a.x, a.y, b.x, b.y]);
+    }
+    const fb = flat.train.makeBatch(0, 0);
+    expect(fb.x.shape).toEqual([8, 784]);
+    tf.dispose([fb.x, fb.y]);
+    expect(countLive()).toBe(live); // the normalization's intermediates are tidied
+  });
+
+  it("an unknown augmentation, a bad option, an augmentation after a mixing one or a bad normalization fails before training, naming it", () => {
     failsEarly(mnistConfig([{ name: "randomCropp", padding: 2 }]), /data\.augment\[0\]: unknown augmentation 'randomCropp'\. Known: .*horizontalFlip.*randomCrop/);
     failsEarly(mnistConfig(["horizontalFlip", { name: "randomCrop", padding: -1 }]), /data\.augment\[1\]: [\s\S]*padding/);
-    failsEarly(mnistConfig([{ name: "mixup", alpha: 0.2 }]), /data\.augment\[0\]: 'mixup' mixes pairs of samples/);
+    failsEarly(mnistConfig([{ name: "mixup", alpha: 0.2 }, "horizontalFlip"]), /data\.augment\[1\]: 'horizontalFlip' is a per-image augmentation after a mixing one; expected every mixing augmentation \(mixup, cutmix\) at the end/);
+    failsEarly({ ...mnistConfig(), data: { ...mnistConfig().data, normalize: { mean: [0.1, 0.2], std: [0.3] } } }, /data\.normalize: expected mean and std of the same length \(one per channel\); received 2 means and 1 stds/);
+    failsEarly({ ...mnistConfig(), data: { ...mnistConfig().data, normalize: { mean: [0.1], std: [0] } } }, /data\.normalize\.std/);
+    expect(() => buildTrainerFromConfig({ ...mnistConfig(), data: { ...mnistConfig().data, normalize: { mean: [0.5, 0.5, 0.5], std: [0.2, 0.2, 0.2] } } })).toThrow(
+      /data\.normalize: expected one mean and one std per channel of data\.train 'mnist' \(1\); received 3/,
+    );
     failsEarly(mnistConfig(["flipp"]), /data\.augment\[0\]: unknown augmentation 'flipp'\. Known: /);
   });
 });
