@@ -11,5 +11,6 @@ export { trainFromConfig, buildTrainerFromConfig, validateTrainConfig, type From
 export { diagnostics, readRunSummary, activationStats, type RunSummary, type ActivationStats } from "./diagnostics.js";
 export { lrFind, steepestDescent, type LrFindOptions, type LrFindResult, type LrFindSource } from "./lr-find.js";
 export { overfitCheck, type OverfitCheckOptions, type OverfitCheckResult } from "./overfit-check.js";
+export { regularizationCheck, type RegularizationCheckOptions, type RegularizationCheckResult } from "./regularization-check.js";
 export { timeBudget, type TimeBudgetOptions, type TimeBudgetCallback } from "./time-budget.js";
 export { trainEnsemble, evaluateEnsemble, type EnsembleEvaluation } from "./ensemble.js";
