@@ -227,6 +227,8 @@ export class Trainer {
       }
       while (this.batch < this.train.numBatches && !this.done()) {
         this.emit("onBatchBegin", this.step);
+        // The lr this step uses (callbacks may set it in onBatchBegin; the scheduler moves it after the step).
+        const lr = this.lr;
         const { x, y } = this.train.makeBatch(this.epoch, this.batch);
         let loss: number | undefined;
         try {
@@ -238,7 +240,7 @@ export class Trainer {
         this.step += 1;
         this.batch += 1;
         this.options.scheduler?.onOptimizerStep();
-        last = { step: this.step, epoch: this.epoch, loss, lr: this.lr, ...this.trainLogs() };
+        last = { step: this.step, epoch: this.epoch, loss, lr, ...this.trainLogs() };
         this.emit("onBatchEnd", last);
         const every = this.options.checkpointEvery;
         if (every !== undefined && this.step % every === 0) this.save(this.options.checkpointDir!);

@@ -54,12 +54,14 @@ describe("Trainer", () => {
     expect([t.epoch, t.batch]).toEqual([1, 1]);
   });
 
-  it("steps a per-step schedule after every optimizer step", () => {
+  it("steps a per-step schedule after every optimizer step; a batch's logs carry the lr that step used", () => {
     const run = makeRun({ n: 24 });
     const scheduler = new LRScheduler(run.optimizer, { name: "exponential", gamma: 0.5 });
     const lrs: number[] = [];
-    new Trainer({ ...run, steps: 3, scheduler, callbacks: [{ name: "lr", onBatchEnd: (_t, l) => void lrs.push(l.lr) }], log: () => {} }).fit();
-    expect(lrs).toEqual([0.005, 0.0025, 0.00125]); // 0.01 · 0.5^t (PyTorch ExponentialLR)
+    const t = new Trainer({ ...run, steps: 3, scheduler, callbacks: [{ name: "lr", onBatchEnd: (_t, l) => void lrs.push(l.lr) }], log: () => {} });
+    t.fit();
+    expect(lrs).toEqual([0.01, 0.005, 0.0025]); // step t (0-based) used 0.01 · 0.5^t (PyTorch ExponentialLR)
+    expect(t.lr).toBe(0.00125); // the lr the next step would use
   });
 
   it("writes JSONL and CSV logs, and early stopping ends the run", () => {
