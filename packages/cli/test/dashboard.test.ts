@@ -2,25 +2,10 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { Registry } from "@gradkit/registry";
-import { main, type CliContext } from "@gradkit/cli";
+import { runCli } from "./run-cli.js";
 import { openDashboards } from "../src/commands/dashboard.js";
 
-async function run(args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const context: Partial<CliContext> = {
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    env: {},
-    columns: 120,
-    registry: new Registry(),
-    loadBuiltins: async () => [],
-    loadPlugin: async () => {},
-  };
-  const code = await main(["node", "gradkit", ...args], context);
-  return { code, stdout, stderr };
-}
+const run = (args: string[]) => runCli(args);
 
 describe("gradkit dashboard", () => {
   afterAll(async () => {

@@ -2,29 +2,15 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
+import { runCli } from "./run-cli.js";
 import { GradkitError, Registry } from "@gradkit/registry";
-import { loadPlugin, main, type CliContext } from "@gradkit/cli";
+import { loadPlugin, type CliContext } from "@gradkit/cli";
 import packageJson from "../package.json" with { type: "json" };
 import { machineWithHardwareWebgpu, machineWithoutCuda, PREFERENCE, SOFTWARE_WEBGPU_REASON } from "./fakes.js";
 
 /** Run the CLI in-process with fake backends and a private registry; capture its output. */
-async function run(args: string[], overrides: Partial<CliContext> = {}) {
-  let stdout = "";
-  let stderr = "";
-  const context: Partial<CliContext> = {
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    env: {},
-    columns: 120,
-    registry: new Registry(),
-    loadBackends: async () => ({ providers: machineWithoutCuda(), preference: PREFERENCE, warnings: [] }),
-    loadBuiltins: async () => [],
-    loadPlugin: async () => {},
-    ...overrides,
-  };
-  const code = await main(["node", "gradkit", ...args], context);
-  return { code, stdout, stderr };
-}
+const run = (args: string[], overrides: Partial<CliContext> = {}) =>
+  runCli(args, { loadBackends: async () => ({ providers: machineWithoutCuda(), preference: PREFERENCE, warnings: [] }), ...overrides });
 
 describe("gradkit backends", () => {
   it("prints the table and which backend would be chosen", async () => {

@@ -2,22 +2,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { main, type CliContext } from "@gradkit/cli";
+import { runCli } from "./run-cli.js";
 
-async function run(args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const context: Partial<CliContext> = {
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    env: {},
-    columns: 160,
-    loadBuiltins: async () => [],
-    loadPlugin: async () => {},
-  };
-  const code = await main(["node", "gradkit", ...args], context);
-  return { code, stdout, stderr };
-}
+// The default registry: the command imports @gradkit/arch, data, optim, … which register into it.
+const run = (args: string[]) => runCli(args, { registry: "default", columns: 160 });
 
 /** Two random trials of a tiny MLP on 64 MNIST digits (2 steps of 32), validated on 32. */
 function searchConfig(): Record<string, unknown> {

@@ -2,23 +2,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { main, type CliContext } from "@gradkit/cli";
+import { runCli } from "./run-cli.js";
 
-async function run(args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  // The default registry: the command imports @gradkit/arch, data, optim, … which register into it.
-  const context: Partial<CliContext> = {
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    env: {},
-    columns: 120,
-    loadBuiltins: async () => [],
-    loadPlugin: async () => {},
-  };
-  const code = await main(["node", "gradkit", ...args], context);
-  return { code, stdout, stderr };
-}
+// The default registry: the command imports @gradkit/arch, data, optim, … which register into it.
+const run = (args: string[]) => runCli(args, { registry: "default", columns: 120 });
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "gradkit-cli-train-"));
 
