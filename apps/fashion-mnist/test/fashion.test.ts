@@ -4,10 +4,11 @@ import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { selectBackend } from "@gradkit/backend";
-import { FASHION_MNIST_DIR, Subset, labelOf } from "@gradkit/data";
+import { DataLoader, FASHION_MNIST_DIR, Subset, labelOf } from "@gradkit/data";
 import { countLive, ensureGradients } from "@gradkit/tensor";
-import type { Callback } from "@gradkit/train";
-import { DEFAULT_CONFIG, loadFashion, runFashion } from "../src/train.js";
+import { evaluateEnsemble, type Callback } from "@gradkit/train";
+import { buildModel, DEFAULT_CONFIG, loadFashion, runFashion } from "../src/train.js";
+import { FlipTTA, loadRun } from "../src/evaluate.js";
 
 const dataDir = process.env.FASHION_MNIST_DIR ?? FASHION_MNIST_DIR;
 const haveData = existsSync(join(dataDir, "train-images-idx3-ubyte.gz")) || existsSync(join(dataDir, "train-images-idx3-ubyte"));
@@ -76,7 +77,33 @@ describe.skipIf(!haveData && !requireData)("fashion-mnist app (a few steps on 25
     }
     expect(r.test.accuracy).toBeCloseTo(correct / data.test.length, 12);
     expect(summary.test_accuracy).toBe(r.test.accuracy);
+
+    // evaluate.ts's loadRun rebuilds the model from config.json + the checkpoint's weights: same test accuracy.
+    const loaded = loadRun(dir);
+    const testLoader = new DataLoader(data.test, { batchSize: 50, shuffle: false, prefetch: 0 });
+    expect(evaluateEnsemble([loaded.model], testLoader).accuracy).toBeCloseTo(r.test.accuracy, 12);
+    loaded.model.dispose();
     r.trainer.optimizer.dispose();
     model.dispose();
   }, 60_000);
+});
+
+describe("FlipTTA", () => {
+  it("outputs log of the mean of softmax(f(x)) and softmax(f(mirror x)); on a mirror-symmetric image it is f's log-softmax", () => {
+    const model = buildModel({ depth: 8, widths: [4, 4, 8], shortcut: "B", seed: 3 });
+    model.eval();
+    const tta = new FlipTTA(model);
+    const x = tf.randomUniform([2, 28, 28, 1], 0, 1, "float32", 5);
+    const got = tta.call(x).arraySync() as number[][];
+    const a = tf.softmax(model.call(x)).arraySync() as number[][];
+    const b = tf.softmax(model.call(tf.reverse(x, 2))).arraySync() as number[][];
+    for (let n = 0; n < 2; n++) for (let c = 0; c < 10; c++) expect(got[n][c]).toBeCloseTo(Math.log((a[n][c] + b[n][c]) / 2), 5);
+    expect(got[0].some((v, c) => Math.abs(v - Math.log(a[0][c])) > 1e-4)).toBe(true); // the mirror image changes the prediction
+    const sym = tf.add(x, tf.reverse(x, 2)); // symmetric along W
+    const g = tta.call(sym).arraySync() as number[][];
+    const l = tf.logSoftmax(model.call(sym)).arraySync() as number[][];
+    for (let c = 0; c < 10; c++) expect(g[1][c]).toBeCloseTo(l[1][c], 5);
+    tf.dispose([x, sym]);
+    model.dispose();
+  });
 });
