@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { findSharedLibrary as findOnLinkerPath, librarySearchPath as linkerSearchPath } from "@gradkit/backend";
 
 /** The operating-system facts the CUDA diagnosis reads, behind an interface tests replace. */
 export interface HostSystem {
@@ -43,34 +44,15 @@ export function nodeSystem(): HostSystem {
   };
 }
 
-const MULTIARCH: Record<string, string> = { x64: "x86_64-linux-gnu", arm64: "aarch64-linux-gnu" };
+/** CUDA's usual install directory, which TensorFlow's own loader also tries after the linker's directories. */
+const CUDA_LIBRARY_DIRS = ["/usr/local/cuda/lib64"];
 
-/**
- * The directories the dynamic linker searches, in its order: LD_LIBRARY_PATH,
- * /etc/ld.so.conf.d/*.conf, the system directories; plus CUDA's usual
- * install directory, which TensorFlow's own loader also tries.
- */
+/** The dynamic linker's search path (@gradkit/backend's `librarySearchPath`) plus /usr/local/cuda/lib64. */
 export function librarySearchPath(sys: HostSystem): string[] {
-  const dirs: string[] = [];
-  for (const dir of (sys.env.LD_LIBRARY_PATH ?? "").split(":")) if (dir !== "") dirs.push(dir);
-  const confDir = "/etc/ld.so.conf.d";
-  for (const file of sys.listDir(confDir).filter((f) => f.endsWith(".conf")).sort()) {
-    for (const line of (sys.readText(`${confDir}/${file}`) ?? "").split("\n")) {
-      const dir = line.replace(/#.*/, "").trim();
-      if (dir.startsWith("/")) dirs.push(dir);
-    }
-  }
-  const triplet = MULTIARCH[sys.arch];
-  if (triplet !== undefined) dirs.push(`/lib/${triplet}`, `/usr/lib/${triplet}`);
-  dirs.push("/lib64", "/usr/lib64", "/lib", "/usr/lib", "/usr/local/lib", "/usr/local/cuda/lib64");
-  return [...new Set(dirs)];
+  return linkerSearchPath(sys, CUDA_LIBRARY_DIRS);
 }
 
-/** Where the dynamic linker would find `soname`, or undefined. */
+/** Where the dynamic linker (or TensorFlow's loader, in /usr/local/cuda/lib64) would find `soname`, or undefined. */
 export function findSharedLibrary(sys: HostSystem, soname: string): string | undefined {
-  for (const dir of librarySearchPath(sys)) {
-    const candidate = `${dir.replace(/\/$/, "")}/${soname}`;
-    if (sys.exists(candidate)) return candidate;
-  }
-  return undefined;
+  return findOnLinkerPath(sys, soname, CUDA_LIBRARY_DIRS);
 }

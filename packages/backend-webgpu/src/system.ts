@@ -47,40 +47,5 @@ export async function nodeSystem(): Promise<HostSystem> {
   };
 }
 
-const MULTIARCH: Record<string, string> = {
-  x64: "x86_64-linux-gnu",
-  arm64: "aarch64-linux-gnu",
-  arm: "arm-linux-gnueabihf",
-  ia32: "i386-linux-gnu",
-};
-
-/**
- * The directories the dynamic linker searches, in its order: LD_LIBRARY_PATH,
- * then /etc/ld.so.conf.d/*.conf, then the built-in system directories. The
- * linker itself reads its cache (/etc/ld.so.cache) rather than these files,
- * but after `ldconfig` both name the same directories.
- */
-export function librarySearchPath(sys: HostSystem): string[] {
-  const dirs: string[] = [];
-  for (const dir of (sys.env.LD_LIBRARY_PATH ?? "").split(":")) if (dir !== "") dirs.push(dir);
-  const confDir = "/etc/ld.so.conf.d";
-  for (const file of sys.listDir(confDir).filter((f) => f.endsWith(".conf")).sort()) {
-    for (const line of (sys.readText(`${confDir}/${file}`) ?? "").split("\n")) {
-      const dir = line.replace(/#.*/, "").trim();
-      if (dir.startsWith("/")) dirs.push(dir);
-    }
-  }
-  const triplet = MULTIARCH[sys.arch];
-  if (triplet !== undefined) dirs.push(`/lib/${triplet}`, `/usr/lib/${triplet}`);
-  dirs.push("/lib64", "/usr/lib64", "/lib", "/usr/lib", "/usr/local/lib");
-  return [...new Set(dirs)];
-}
-
-/** Where the dynamic linker would find `soname`, or undefined. */
-export function findSharedLibrary(sys: HostSystem, soname: string): string | undefined {
-  for (const dir of librarySearchPath(sys)) {
-    const candidate = `${dir.replace(/\/$/, "")}/${soname}`;
-    if (sys.exists(candidate)) return candidate;
-  }
-  return undefined;
-}
+/** The dynamic linker's search path and library lookup, shared with the CUDA provider (in @gradkit/backend). */
+export { findSharedLibrary, librarySearchPath } from "@gradkit/backend";

@@ -1,6 +1,7 @@
 import "./register.js";
 
 export { registerBuiltinProviders } from "./register.js";
+export { findSharedLibrary, librarySearchPath, type LibraryLookupSystem } from "./shared-library.js";
 export { getProvider, listProviders, registerProvider, type RegisterProviderOptions } from "./providers.js";
 export { BACKEND_ENV_VAR, notInstalledReason, selectBackend, softwareAdapterReason } from "./select.js";
 export { createCpuProvider, type CpuProviderOptions } from "./cpu/provider.js";
