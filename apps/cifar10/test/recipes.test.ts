@@ -144,8 +144,8 @@ describe("3 steps of every recipe on tiny CIFAR-10 binaries (scaled-down models,
         expect(l.loss).toBeLessThan(3 * lines[0].loss);
       }
       expect(Math.abs(lines[0].loss - Math.log(10))).toBeLessThan(1.5);
-      // The lr logged after step t is the papers' formula at t: the Trainer logs after the scheduler has stepped, i.e. the rate of the next update.
-      for (const l of lines) expect(l.lr, `lr at step ${l.step}`).toBeCloseTo(paperLr(recipe, l.step, 0), 13);
+      // The lr logged with step t (1-based) is the rate that update used: the papers' formula at t − 1 (0-based step).
+      for (const l of lines) expect(l.lr, `lr at step ${l.step}`).toBeCloseTo(paperLr(recipe, l.step - 1, 0), 13);
       expect(live.live[2]).toBe(live.live[1]);
       for (const f of ["metrics.jsonl", "summary.json", "config.json", "status.json", "checkpoint.json", "weights-3.safetensors"]) expect(existsSync(join(runDir, f)), f).toBe(true);
       expect(JSON.parse(readFileSync(join(runDir, "status.json"), "utf8"))).toMatchObject({ state: "done" });
