@@ -23,11 +23,10 @@ export class FlipTTA extends Module {
     this.registerModule("inner", inner);
   }
 
+  // Module.call runs forward inside tf.tidy, so the intermediates are freed there.
   forward(x: tf.Tensor): tf.Tensor {
-    return tf.tidy(() => {
-      const p = tf.add(tf.softmax(this.inner.call(x)), tf.softmax(this.inner.call(tf.reverse(x, 2))));
-      return tf.log(tf.mul(p, 0.5));
-    });
+    const p = tf.add(tf.softmax(this.inner.call(x)), tf.softmax(this.inner.call(tf.reverse(x, 2))));
+    return tf.log(tf.mul(p, 0.5));
   }
 }
 

@@ -253,11 +253,6 @@ function batchTransform(
   };
 }
 
-/** True if any data.augment entry mixes samples. */
-function mixesSamples(reg: Registry, specs: Array<{ name: string }>): boolean {
-  return specs.some((s) => isMix(reg, s.name));
-}
-
 export interface FromConfigOptions {
   registry?: Registry;
   /** Callbacks added before the config's own (early stopping, logs, progress bar). */
@@ -287,7 +282,7 @@ export function buildTrainerFromConfig(config: TrainConfig, options: FromConfigO
   const valSet = valImages === undefined ? undefined : c.data.flatten ? prepareDataset("data.val", valImages, undefined, true) : valImages;
   const valTransform = valImages === undefined ? undefined : batchTransform(reg, [], c.data.normalize, c.data.val!.name, valImages.shape, c.data.flatten);
   // Mixing augmentations (mixup, cutmix) need one-hot targets; the loss and accuracy take them as they are.
-  const labels = mixesSamples(reg, c.data.augment ?? []) ? "onehot" : "index";
+  const labels = (c.data.augment ?? []).some((s) => isMix(reg, s.name)) ? "onehot" : "index";
   const rng = createRng(c.seed);
   const model = reg.resolve<Module>("architecture", c.model);
   const optimizer = reg.resolve<OptimizerFactory>("optimizer", c.optimizer)(model.parameterTree());
