@@ -6,6 +6,9 @@
  *   node dist/bench.js [steps] [depth:w1,w2,w3 ...]
  */
 import { selectBackend } from "@gradkit/backend";
+// The GPU providers register themselves; selectBackend (or GRADKIT_BACKEND=webgpu|cuda) can then pick them.
+import "@gradkit/backend-webgpu/register";
+import "@gradkit/backend-cuda/register";
 import { Subset } from "@gradkit/data";
 import { ensureGradients } from "@gradkit/tensor";
 import { mkdtempSync } from "node:fs";

@@ -9,7 +9,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs-core";
-import { selectBackend } from "@gradkit/backend";
+import { macrotask, selectBackend } from "@gradkit/backend";
+// The GPU providers register themselves; selectBackend (or GRADKIT_BACKEND=webgpu|cuda) can then pick them.
+import "@gradkit/backend-webgpu/register";
+import "@gradkit/backend-cuda/register";
 import { DataLoader } from "@gradkit/data";
 import { Module } from "@gradkit/nn";
 import { ensureGradients, loadSafetensors } from "@gradkit/tensor";
@@ -63,14 +66,17 @@ async function main(): Promise<void> {
   const members = runs.map((r) => loadRun(r));
   const line = (what: string, acc: number, loss: number) => console.log(`${what}: test accuracy ${(100 * acc).toFixed(2)} % (${Math.round(acc * data.test.length)}/${data.test.length}), NLL ${loss.toFixed(4)}`);
   console.log(`backend ${sel.name}; ${data.test.length} test images`);
-  const plain = evaluateEnsemble(members.map((m) => m.model), loader);
-  plain.members.forEach((m, i) => line(`${runs[i]} (${members[i].weights}, ResNet-${members[i].config.depth} ${members[i].config.widths.join("/")})`, m.accuracy, m.loss));
-  if (members.length > 1) line(`ensemble of ${members.length}`, plain.accuracy, plain.loss);
-  if (tta) {
-    const flipped = evaluateEnsemble(members.map((m) => new FlipTTA(m.model)), loader);
-    flipped.members.forEach((m, i) => line(`${runs[i]} + flip TTA`, m.accuracy, m.loss));
-    if (members.length > 1) line(`ensemble of ${members.length} + flip TTA`, flipped.accuracy, flipped.loss);
-  }
+  // In a macrotask: on webgpu in Node the synchronous reads wait for the GPU there (see macrotask).
+  await macrotask(() => {
+    const plain = evaluateEnsemble(members.map((m) => m.model), loader);
+    plain.members.forEach((m, i) => line(`${runs[i]} (${members[i].weights}, ResNet-${members[i].config.depth} ${members[i].config.widths.join("/")})`, m.accuracy, m.loss));
+    if (members.length > 1) line(`ensemble of ${members.length}`, plain.accuracy, plain.loss);
+    if (tta) {
+      const flipped = evaluateEnsemble(members.map((m) => new FlipTTA(m.model)), loader);
+      flipped.members.forEach((m, i) => line(`${runs[i]} + flip TTA`, m.accuracy, m.loss));
+      if (members.length > 1) line(`ensemble of ${members.length} + flip TTA`, flipped.accuracy, flipped.loss);
+    }
+  });
 }
 
 if (process.argv[1]?.endsWith("evaluate.js")) {

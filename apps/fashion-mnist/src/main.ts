@@ -11,7 +11,10 @@
  *   node dist/main.js --help
  */
 import { join, resolve } from "node:path";
-import { selectBackend } from "@gradkit/backend";
+import { macrotask, selectBackend } from "@gradkit/backend";
+// The GPU providers register themselves; selectBackend (or GRADKIT_BACKEND=webgpu|cuda) can then pick them.
+import "@gradkit/backend-webgpu/register";
+import "@gradkit/backend-cuda/register";
 import { writeReport } from "@gradkit/report";
 import { ensureGradients } from "@gradkit/tensor";
 import { DEFAULT_CONFIG, runFashion, type FashionConfig } from "./train.js";
@@ -101,7 +104,8 @@ async function main(): Promise<void> {
   console.log(`backend: ${selection.name} (${selection.description.device}); ${selection.why}`);
   const runDir = resolve(dirArg ?? join("runs", `${new Date().toISOString().replace(/[:.]/g, "-")}-seed${config.seed}`));
   console.log(`model: ResNet-${config.depth} widths ${config.widths.join("/")}, ${config.epochs} epochs, batch ${config.batchSize}, SGD lr ${config.lr}; data ${config.dataDir}`);
-  const result = runFashion({ ...config }, runDir, { print: (line) => console.log(line), resume });
+  // In a macrotask: on webgpu in Node the trainer's synchronous reads wait for the GPU there (see macrotask).
+  const result = await macrotask(() => runFashion({ ...config }, runDir, { print: (line) => console.log(line), resume }));
   const { test, seconds, imagesPerSecond } = result;
   console.log(
     `test accuracy ${(100 * test.accuracy).toFixed(2)} % (test loss ${test.loss.toFixed(4)}); ${result.trainer.step} steps, ${seconds.toFixed(0)} s, ${Math.round(imagesPerSecond)} img/s (${selection.name})`,

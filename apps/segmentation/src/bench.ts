@@ -8,6 +8,9 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { selectBackend } from "@gradkit/backend";
+// The GPU providers register themselves; selectBackend (or GRADKIT_BACKEND=webgpu|cuda) can then pick them.
+import "@gradkit/backend-webgpu/register";
+import "@gradkit/backend-cuda/register";
 import { ensureGradients } from "@gradkit/tensor";
 import { DEFAULT_CONFIG, makeData, runSegmentation } from "./train.js";
 

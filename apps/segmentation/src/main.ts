@@ -12,7 +12,10 @@
  */
 import { join, resolve } from "node:path";
 import * as tf from "@tensorflow/tfjs-core";
-import { selectBackend } from "@gradkit/backend";
+import { macrotask, selectBackend } from "@gradkit/backend";
+// The GPU providers register themselves; selectBackend (or GRADKIT_BACKEND=webgpu|cuda) can then pick them.
+import "@gradkit/backend-webgpu/register";
+import "@gradkit/backend-cuda/register";
 import { writeReport } from "@gradkit/report";
 import { ensureGradients } from "@gradkit/tensor";
 import { predictionsSvg, writePng, type PredictionPanel } from "./picture.js";
@@ -111,7 +114,8 @@ async function main(): Promise<void> {
   console.log(
     `model: ${modelName}; data: ${config.trainSize}/${config.valSize}/${config.testSize} canvases ${config.canvas}×${config.canvas} with ${config.digits} digits; batch ${config.batchSize}, AdamW lr ${config.lr}`,
   );
-  const r = runSegmentation(config, runDir, { print: (l) => console.log(l), resume });
+  // In a macrotask: on webgpu in Node the trainer's synchronous reads wait for the GPU there (see macrotask).
+  const r = await macrotask(() => runSegmentation(config, runDir, { print: (l) => console.log(l), resume }));
   console.log(`test mean IoU ${r.test.meanIoU.toFixed(4)} over ${r.data.test.length} canvases (test loss ${r.test.loss.toFixed(4)}); ${r.trainer.step} steps, ${r.seconds.toFixed(0)} s, ${r.imagesPerSecond.toFixed(1)} img/s (${selection.name})`);
   if (r.trainer.stopReason !== undefined) console.log(`stopped: ${r.trainer.stopReason} (epoch ${r.trainer.epoch + 1}, step ${r.trainer.step})`);
 
@@ -122,12 +126,17 @@ async function main(): Promise<void> {
     const ex = r.data.test.get(i);
     const image = Float32Array.from(ex.x as ArrayLike<number>);
     const pred = tf.tidy(() => tf.argMax(r.model.call(tf.tensor4d(image, [1, config.canvas, config.canvas, 1])), -1));
-    panels.push({ image, truth: Int32Array.from(ex.y as ArrayLike<number>), prediction: Int32Array.from(pred.dataSync()) });
+    panels.push({ image, truth: Int32Array.from(ex.y as ArrayLike<number>), prediction: Int32Array.from(await pred.data()) });
     pred.dispose();
   }
   const file = resolve(picture ?? join(runDir, "predictions.png"));
-  writePng(predictionsSvg(panels, config.canvas, { title: `${modelName}: test mean IoU ${r.test.meanIoU.toFixed(3)} (${r.data.test.length} canvases of held-out digits)` }), file);
-  console.log(`predictions: ${file}`);
+  try {
+    writePng(predictionsSvg(panels, config.canvas, { title: `${modelName}: test mean IoU ${r.test.meanIoU.toFixed(3)} (${r.data.test.length} canvases of held-out digits)` }), file);
+    console.log(`predictions: ${file}`);
+  } catch (err) {
+    // Like the report: the picture (resvg, a native module) is not worth failing a finished run for.
+    console.log(`predictions: not written (${err instanceof Error ? err.message.split("\n")[0] : String(err)}).`);
+  }
   console.log(`run directory: ${runDir}`);
   const report = await writeRunReport(runDir);
   if (report !== undefined) console.log(`report: ${report}`);

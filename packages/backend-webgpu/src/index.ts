@@ -5,4 +5,7 @@ export { DEFAULT_SWIFTSHADER_ICD, resolveWebGPUOptions, type ModuleLoader, type 
 export { adapterLabel, readAdapterFacts, type AdapterFacts } from "./adapter-info.js";
 export { USER_DRIVER_VARS, type DawnModule, type DriverAttempt, type GPULike } from "./dawn.js";
 export { explainDawnLoadError } from "./load-error.js";
+export { conv2dFilterGradIm2col, installWebGPUConvGradient } from "./conv-grad.js";
+export { enableQueueUploads, type UploadingBackend } from "./queue-upload.js";
+export { enableSyncReads, microtasksCanRun, waitFor, type LoopWhile, type ReadableBackend } from "./sync-read.js";
 export { findSharedLibrary, librarySearchPath, nodeSystem, type HostSystem } from "./system.js";

@@ -5,6 +5,9 @@ import { adapterLabel } from "./adapter-info.js";
 import { openDawn, openHostGPU, type GPUFailure, type GPULike, type GPUSetup } from "./dawn.js";
 import { resolveWebGPUOptions, type ResolvedWebGPUOptions, type WebGPUProviderOptions } from "./options.js";
 import { isNode, nodeSystem } from "./system.js";
+import { installWebGPUConvGradient } from "./conv-grad.js";
+import { enableQueueUploads, type UploadingBackend } from "./queue-upload.js";
+import { enableSyncReads, type ReadableBackend } from "./sync-read.js";
 
 /** The tfjs-core backend name `@tensorflow/tfjs-backend-webgpu` uses. */
 export const TFJS_WEBGPU = "webgpu";
@@ -86,6 +89,8 @@ export function createWebGPUProvider(options: WebGPUProviderOptions = {}): WebGP
         });
       }
       activation ??= await createTfjsBackend(setup, o);
+      // The filter gradient of Conv2D as im2col + matmul while "webgpu" is active (see conv-grad.ts).
+      installWebGPUConvGradient();
       const ok = await tf.setBackend(TFJS_WEBGPU);
       if (!ok) {
         throw new GradkitError("BACKEND_ACTIVATION_FAILED", `tfjs-core could not switch to the 'webgpu' backend (setBackend returned false)`, {
@@ -198,6 +203,13 @@ async function createTfjsBackend(setup: GPUSetup, o: ResolvedWebGPUOptions): Pro
     });
   }
   const backend = new mod.WebGPUBackend(device, adapter.info);
+  if (setup.runtime === "dawn") {
+    // Node: uploads through queue.writeBuffer (see queue-upload.ts); synchronous reads without OffscreenCanvas (sync-read.ts).
+    enableQueueUploads(backend as unknown as UploadingBackend);
+    if (typeof (globalThis as { OffscreenCanvas?: unknown }).OffscreenCanvas === "undefined") {
+      await enableSyncReads(backend as unknown as ReadableBackend, o.load);
+    }
+  }
   if (TFJS_WEBGPU in engine.registryFactory) tf.removeBackend(TFJS_WEBGPU);
   tf.registerBackend(TFJS_WEBGPU, () => backend, 3);
   return { setup, adopted: false };

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_SWIFTSHADER_ICD } from "../src/options.js";
 import { createWebGPUProvider, type WebGPUProvider } from "../src/provider.js";
 import { findSharedLibrary, nodeSystem } from "../src/system.js";
+import { macrotask } from "@gradkit/backend";
 
 /**
  * Real Dawn on SwiftShader's Vulkan driver (Debian's libvulkan1 + chromium).
@@ -103,6 +104,47 @@ describe.skipIf(missing !== undefined)("webgpu on SwiftShader (real Dawn)", () =
     expect(maxAbsDiff(got, want)).toBeLessThan(1e-5); // 27-term sums of products < 0.25
   });
 
+  it("reads GPU data synchronously in Node (dataSync through deasync) with the values data() gives", async () => {
+    await tf.setBackend("webgpu");
+    const n = 40;
+    const a = lcg(n * n, 7);
+    const b = lcg(n * n, 8);
+    // Computed on the GPU, so the values are GPU-resident until read: the path tfjs sends through OffscreenCanvas.
+    const c = tf.tidy(() => tf.matMul(tf.tensor2d(a, [n, n]), tf.tensor2d(b, [n, n])));
+    const d = tf.tidy(() => tf.matMul(tf.tensor2d(a, [n, n]), tf.tensor2d(b, [n, n])));
+    // Inside this async test we are in a promise callback, where the wait cannot work: a clear error, not a hang.
+    expect(() => c.dataSync()).toThrow(/inside a promise callback.*macrotask/);
+    const sync = await macrotask(() => c.dataSync() as Float32Array);
+    const viaAsync = (await d.data()) as Float32Array;
+    tf.dispose([c, d]);
+    expect(sync.length).toBe(n * n);
+    // The same shader on the same inputs: bit-identical results.
+    expect(maxAbsDiff(sync, viaAsync)).toBe(0);
+    // And right: entry (0,0) is Σ_k a[0,k]·b[k,0], summed here in float64.
+    let want = 0;
+    for (let k = 0; k < n; k++) want += a[k] * b[k * n];
+    expect(Math.abs(sync[0] - want)).toBeLessThan(1e-5);
+  });
+
+  it("uploads CPU values through queue.writeBuffer exactly (float32, int32, bool), also into reused pool buffers", async () => {
+    await tf.setBackend("webgpu");
+    const f = lcg(1000, 9);
+    const i = Int32Array.from(f, (v) => Math.round(v * 1e6));
+    const b = Uint8Array.from(i, (v) => (v > 0 ? 1 : 0));
+    for (let round = 0; round < 2; round++) {
+      // Round 2 gets the buffers round 1 returned to tfjs's pool.
+      const ft = tf.tensor1d(f);
+      const it = tf.tensor1d(i, "int32");
+      const bt = tf.tensor1d(b, "bool");
+      // An op on the GPU forces the upload; WEBGPU_CPU_FORWARD is off, so nothing runs on the CPU.
+      const [fo, io, bo] = [tf.mul(ft, 1), tf.mul(it, 1), tf.logicalNot(tf.logicalNot(bt))];
+      expect(Array.from((await fo.data()) as Float32Array)).toEqual(Array.from(f));
+      expect(Array.from((await io.data()) as Int32Array)).toEqual(Array.from(i));
+      expect(Array.from((await bo.data()) as Uint8Array)).toEqual(Array.from(b));
+      tf.dispose([ft, it, bt, fo, io, bo]);
+    }
+  });
+
   it("frees what it allocates (tf.memory after a tidy matmul)", async () => {
     await tf.setBackend("webgpu");
     const before = tf.memory().numTensors;
@@ -129,5 +171,46 @@ describe.skipIf(missing !== undefined)("webgpu on SwiftShader (real Dawn)", () =
     tf.dispose([a, b]);
     console.log(`[backend-webgpu] SwiftShader matmul ${n}x${n}: ${ms.toFixed(1)} ms, ${((2 * n ** 3) / ms / 1e6).toFixed(2)} GFLOP/s (with readback)`);
     expect(ms).toBeGreaterThan(0);
+  });
+});
+
+describe.skipIf(missing !== undefined)("Conv2D filter gradient on webgpu (im2col + matmul)", () => {
+  beforeAll(async () => {
+    await createWebGPUProvider({ forceSoftware: true }).activate();
+    tf.env().set("WEBGPU_CPU_FORWARD", false);
+  });
+  afterAll(() => {
+    tf.env().reset();
+  });
+
+  /** d(Σ conv2d(x, w) · r)/dw on a backend, with r a fixed random weighting of the outputs. */
+  async function filterGrad(backend: string, xs: number[], ws: number[], strides: number, pad: "same" | "valid"): Promise<{ dw: Float32Array; kernels: string[] }> {
+    await tf.setBackend(backend);
+    const x = tf.tensor4d(lcg(xs.reduce((a, b) => a * b), 11), xs as [number, number, number, number]);
+    const w = tf.tensor4d(lcg(ws.reduce((a, b) => a * b), 12), ws as [number, number, number, number]);
+    const outShape = tf.conv2d(x, w, strides, pad).shape;
+    const r = tf.tensor(lcg(outShape.reduce((a, b) => a * b), 13), outShape);
+    const profile = await tf.profile(() => tf.grad((wv: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x, wv as tf.Tensor4D, strides, pad), r)))(w));
+    const g = tf.grad((wv: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x, wv as tf.Tensor4D, strides, pad), r)))(w);
+    const dw = (await g.data()) as Float32Array;
+    tf.dispose([x, w, r, g]);
+    return { dw, kernels: profile.kernelNames };
+  }
+
+  it.each([
+    ["3×3 stride 1 same", [2, 9, 7, 3], [3, 3, 3, 5], 1, "same"],
+    ["3×3 stride 2 same (odd size: asymmetric padding)", [2, 9, 7, 4], [3, 3, 4, 6], 2, "same"],
+    ["3×3 stride 2 valid", [3, 8, 8, 2], [3, 3, 2, 4], 2, "valid"],
+    ["1×1 stride 2 (shortcut B)", [2, 8, 8, 4], [1, 1, 4, 8], 2, "same"],
+    ["5×5 stride 1 valid", [1, 10, 9, 2], [5, 5, 2, 3], 1, "valid"],
+  ] as const)("%s: equals the cpu backend's gradient, without tfjs-webgpu's Conv2DBackpropFilter", async (_n, xs, ws, s, pad) => {
+    const want = await filterGrad("cpu", [...xs], [...ws], s, pad);
+    const got = await filterGrad("webgpu", [...xs], [...ws], s, pad);
+    expect(got.dw.length).toBe(want.dw.length);
+    // Sums of up to 2·9·7 = 126 products of values < 0.5 in another order: |Δ| ≲ 126 · 6e-8 · 8 ≈ 6e-5.
+    expect(maxAbsDiff(got.dw, want.dw)).toBeLessThan(1e-4);
+    expect(want.kernels).toContain("Conv2DBackpropFilter");
+    expect(got.kernels).not.toContain("Conv2DBackpropFilter");
+    expect(got.kernels).toContain("BatchMatMul");
   });
 });

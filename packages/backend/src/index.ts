@@ -1,5 +1,6 @@
 import "./register.js";
 
+export { macrotask } from "./macrotask.js";
 export { registerBuiltinProviders } from "./register.js";
 export { findSharedLibrary, librarySearchPath, type LibraryLookupSystem } from "./shared-library.js";
 export { getProvider, listProviders, registerProvider, type RegisterProviderOptions } from "./providers.js";

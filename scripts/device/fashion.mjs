@@ -1,0 +1,2 @@
+import "./webgpu-shim.mjs";
+import "../../apps/fashion-mnist/dist/main.js";

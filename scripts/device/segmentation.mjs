@@ -1,0 +1,2 @@
+import "./webgpu-shim.mjs";
+import "../../apps/segmentation/dist/main.js";
