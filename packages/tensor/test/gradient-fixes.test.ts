@@ -46,3 +46,47 @@ describe("gradients that call chained ops", () => {
     tf.dispose([x, dx]);
   });
 });
+
+describe("Sum and Mean gradients without a ones(x.shape) array (tfjs-core 4.22 builds one per call)", () => {
+  /** Deterministic upstream weights r, so that d(Σ r·reduce(x))/dx = r broadcast over the reduced axes. */
+  const r = (shape: number[]) => tf.tensor(Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => ((i * 7) % 5) - 2), shape);
+
+  it.each([
+    ["all axes", [2, 3, 4], undefined],
+    ["axis 0", [2, 3, 4], 0],
+    ["axes [0, 1, 2] of NHWC (batch-norm statistics)", [2, 3, 4, 5], [0, 1, 2]],
+    ["last axis, keepDims", [3, 4], -1],
+  ] as const)("%s: dx[i] = r[o(i)] for sum and r[o(i)] / n for mean", async (_n, shape, axis) => {
+    const x = tf.randomUniform([...shape]);
+    const keep = axis === -1;
+    const outShape = tf.sum(x, axis as number | number[] | undefined, keep).shape;
+    const up = r(outShape);
+    const n = x.size / up.size;
+    const dSum = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.sum(t, axis as number | number[] | undefined, keep), up)))(x);
+    const dMean = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.mean(t, axis as number | number[] | undefined, keep), up)))(x);
+    // The reference: r placed back at every input position it reduced (index arithmetic, no tfjs broadcasting).
+    const axes = axis === undefined ? shape.map((_, i) => i) : (Array.isArray(axis) ? axis : [axis]).map((a) => (a < 0 ? shape.length + a : a));
+    const rv = await up.data();
+    const kept = shape.map((d, i) => (axes.includes(i) ? 1 : d));
+    const want: number[] = [];
+    for (let i = 0; i < x.size; i++) {
+      let rest = i;
+      const idx = shape.map(() => 0);
+      for (let d = shape.length - 1; d >= 0; d--) {
+        idx[d] = rest % shape[d];
+        rest = Math.floor(rest / shape[d]);
+      }
+      let o = 0;
+      for (let d = 0; d < shape.length; d++) o = o * kept[d] + (axes.includes(d) ? 0 : idx[d]);
+      want.push(rv[o]);
+    }
+    expect(Array.from(await dSum.data())).toEqual(want);
+    const gotMean = Array.from(await dMean.data());
+    want.forEach((w, i) => expect(gotMean[i]).toBeCloseTo(w / n, 6));
+    // What makes it cheap: the backward pass multiplies nothing by a ones array.
+    const kernels = (await tf.profile(() => tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.sum(t, axis as number | number[] | undefined, keep), up)))(x))).kernels.map((k) => k.name);
+    // The forward's mul(·, up) and its gradient dy·up; tfjs-core's Sum gradient adds one mul(dy, ones) per Sum (4 in all).
+    expect(kernels.filter((k) => k === "Multiply")).toHaveLength(2);
+    tf.dispose([x, up, dSum, dMean]);
+  });
+});
