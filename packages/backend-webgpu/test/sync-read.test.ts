@@ -26,7 +26,9 @@ function fakeBackend(): ReadableBackend & { reads: number } {
   return backend;
 }
 
-const deasync = (await import("deasync").catch(() => undefined)) as { default?: { loopWhile: LoopWhile }; loopWhile?: LoopWhile } | undefined;
+// By a computed name: deasync ships no types, and it is an optional dependency.
+const deasyncId = "deasync";
+const deasync = (await import(deasyncId).catch(() => undefined)) as { default?: { loopWhile: LoopWhile }; loopWhile?: LoopWhile } | undefined;
 const loopWhile = deasync?.loopWhile ?? deasync?.default?.loopWhile;
 
 describe.skipIf(loopWhile === undefined)("synchronous reads through deasync", () => {
