@@ -9,11 +9,15 @@ const root = resolve(import.meta.dirname);
  * package is seen by the tests of the next without a rebuild. The packaged
  * (dist) entries are exercised by the tests that say so explicitly.
  */
-function sourceAliases(): Record<string, string> {
-  const out: Record<string, string> = {};
+function sourceAliases(): { find: RegExp; replacement: string }[] {
+  const out: { find: RegExp; replacement: string }[] = [];
   for (const dir of readdirSync(join(root, "packages"))) {
     const src = join(root, "packages", dir, "src", "index.ts");
-    if (existsSync(src)) out[`@gradkit/${dir}`] = src;
+    if (!existsSync(src)) continue;
+    // Exact names only: an object alias would also rewrite "@gradkit/x/register" to "…/index.ts/register".
+    out.push({ find: new RegExp(`^@gradkit/${dir}$`), replacement: src });
+    // Subpath entries ("@gradkit/backend-webgpu/register") map to the source file of the same name.
+    out.push({ find: new RegExp(`^@gradkit/${dir}/([\\w-]+)$`), replacement: join(root, "packages", dir, "src", "$1.ts") });
   }
   return out;
 }
