@@ -8,7 +8,10 @@
  *   node apps/cifar10/dist/main.js --recipe resnet56 --data DIR --out runs/r56 --steps 20 --no-val   # a throughput check
  */
 import { parseArgs } from "node:util";
-import { selectBackend } from "@gradkit/backend";
+import { macrotask, selectBackend } from "@gradkit/backend";
+// The GPU providers register themselves; selectBackend (or GRADKIT_BACKEND=webgpu|cuda) can then pick them.
+import "@gradkit/backend-webgpu/register";
+import "@gradkit/backend-cuda/register";
 import { ensureGradients } from "@gradkit/tensor";
 import { getRecipe, RECIPES } from "./recipes.js";
 import { buildRun, checkDataDir } from "./run.js";
@@ -66,7 +69,8 @@ async function main(): Promise<void> {
   });
   const t0 = performance.now();
   const startStep = run.trainer.step;
-  const logs = run.fit();
+  // In a macrotask: on webgpu in Node the trainer's synchronous reads wait for the GPU there (see macrotask).
+  const logs = await macrotask(() => run.fit());
   const seconds = (performance.now() - t0) / 1000;
   const steps = run.trainer.step - startStep;
   const batch = run.config.data.batchSize;

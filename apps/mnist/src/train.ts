@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
+import { macrotask } from "@gradkit/backend";
 import { randomCrop } from "@gradkit/augment";
 import { DataLoader, type Dataset } from "@gradkit/data";
 import { crossEntropy, type Module } from "@gradkit/nn";
@@ -145,6 +146,7 @@ export async function trainMnist(o: TrainOptions): Promise<TrainResult> {
     callbacks: [recorder(history, stepLosses, o.onEpoch), ...(o.callbacks ?? [])],
     ...(o.checkpointDir !== undefined ? { checkpointDir: o.checkpointDir, checkpointEvery: o.checkpointEvery ?? 100 } : {}),
   });
-  trainer.fit();
+  // In a macrotask: on webgpu in Node the trainer's synchronous reads wait for the GPU there (see macrotask).
+  await macrotask(() => trainer.fit());
   return { model, optimizer, trainer, history, stepLosses };
 }

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import type { Command } from "commander";
 import { GradkitError } from "@gradkit/registry";
 import type { CliContext } from "../program.js";
-import { activateBackend, loadTrainPackages, readConfigFile } from "./train.js";
+import { activateBackend, loadTrainPackages, readConfigFile, runInMacrotask } from "./train.js";
 
 function positiveNumber(label: string, integer: boolean) {
   return (value: string): number => {
@@ -78,7 +78,7 @@ export function addLrFindCommand(program: Command, ctx: CliContext, loadRequeste
       train.validateTrainConfig(effective, ctx.registry);
       const backend = await activate(opts.backend);
       const { trainer } = train.buildTrainerFromConfig(effective as never, { registry: ctx.registry, log: (m) => ctx.stderr(`${m}\n`) });
-      const result = train.lrFind(trainer, { minLr: opts.minLr, maxLr: opts.maxLr, steps: opts.steps });
+      const result = await runInMacrotask(() => train.lrFind(trainer, { minLr: opts.minLr, maxLr: opts.maxLr, steps: opts.steps }));
       const dir = path.resolve(opts.out ?? (typeof config.logDir === "string" ? config.logDir : "."));
       fs.mkdirSync(dir, { recursive: true });
       const file = path.join(dir, "lr-find.json");

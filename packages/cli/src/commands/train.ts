@@ -28,6 +28,13 @@ export async function activateBackend(name: string | undefined): Promise<string>
   return selection.name;
 }
 
+/** `macrotask` from @gradkit/backend (imported lazily, as the other commands do): synchronous training where GPU reads can wait. */
+export async function runInMacrotask<T>(fn: () => T): Promise<T> {
+  const specifier = "@gradkit/backend";
+  const backend = (await import(specifier)) as { macrotask<R>(f: () => R): Promise<R> };
+  return backend.macrotask(fn);
+}
+
 /** Reads and parses a JSON config file, with errors naming the file. */
 export function readConfigFile(file: string): Record<string, unknown> {
   const full = path.resolve(file);
@@ -110,12 +117,16 @@ export function addTrainCommand(program: Command, ctx: CliContext, loadRequested
       let trainer;
       let logs;
       try {
-        ({ trainer, logs } = train.trainFromConfig(effective as never, {
-          registry: ctx.registry,
-          callbacks: [train.jsonlLogger(metricsFile, { everyBatch: true }), train.diagnostics(path.join(runDir, "summary.json"), { every: opts.diagnosticsEvery, metricsFile })],
-          log: (m) => ctx.stderr(`${m}\n`),
+        // In a macrotask: on webgpu in Node the trainer's synchronous reads wait for the GPU there.
+        ({ trainer, logs } = await runInMacrotask(() => {
+          const run = train.trainFromConfig(effective as never, {
+            registry: ctx.registry,
+            callbacks: [train.jsonlLogger(metricsFile, { everyBatch: true }), train.diagnostics(path.join(runDir, "summary.json"), { every: opts.diagnosticsEvery, metricsFile })],
+            log: (m) => ctx.stderr(`${m}\n`),
+          });
+          run.trainer.save(effective.checkpointDir);
+          return run;
         }));
-        trainer.save(effective.checkpointDir);
       } catch (error) {
         status("failed", { error: (error as Error).message });
         throw error;
