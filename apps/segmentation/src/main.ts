@@ -31,6 +31,7 @@ const HELP = `usage: node dist/main.js [options]
   --picture FILE      where to save predictions vs ground truth (default RUN_DIR/predictions.png)
   --no-full-skip      SmallFCN without the full-resolution skip (score_full)
   --widths A,B,C,D    SmallFCN stage widths (default W, 2W, 4W, 4W from --width)   --stage4-convs N  SmallFCN convs at stride 8 (default 1)
+  --jitter-scale A,B  training canvases: scale each digit by uniform(A, B)   --jitter-rotation A,B  and rotate it by uniform(A, B) degrees
   --init FILE         start from these weights (safetensors, e.g. RUN_DIR/weights-<step>.safetensors)   --warmup F (default ${DEFAULT_CONFIG.warmup})
   --seed N (default ${DEFAULT_CONFIG.seed})   --resume   continue the checkpoint in --run-dir
   env GRADKIT_BACKEND=wasm|cpu|webgpu|cuda picks the backend (default: the best available)`;
@@ -81,6 +82,14 @@ function parseArgs(argv: string[]): { config: SegmentationConfig; runDir: string
         break;
       }
       case "--stage4-convs": config.stage4Convs = num(flag, next()); break;
+      case "--jitter-scale":
+      case "--jitter-rotation": {
+        const v = next();
+        const r = (v ?? "").split(",").map(Number);
+        if (r.length !== 2 || !r.every(Number.isFinite)) throw new Error(`${flag}: expected two numbers like ${flag === "--jitter-scale" ? "0.8,1.1" : "-15,15"}; received ${JSON.stringify(v)}.`);
+        config.jitter = { ...config.jitter, [flag === "--jitter-scale" ? "scale" : "rotation"]: [r[0], r[1]] };
+        break;
+      }
       case "--init": config.init = next(); break;
       case "--warmup": config.warmup = num(flag, next()); break;
       case "--time-budget": config.timeBudgetMinutes = num(flag, next()); break;

@@ -2,7 +2,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } fr
 import * as tf from "@tensorflow/tfjs-core";
 import { join } from "node:path";
 import { FCN } from "@gradkit/arch";
-import { DataLoader, DigitSegmentation, mnist, type Dataset } from "@gradkit/data";
+import { DataLoader, DigitSegmentation, mnist, type Dataset, type DigitJitter } from "@gradkit/data";
 import { crossEntropy, type Module } from "@gradkit/nn";
 import { AdamW } from "@gradkit/optim";
 import { cosine, linearWarmup, LRScheduler } from "@gradkit/schedulers";
@@ -56,6 +56,8 @@ export interface SegmentationConfig {
   timeBudgetMinutes: number;
   /** A safetensors file (e.g. an earlier run's weights-<step>.safetensors) to start from instead of a fresh initialization. */
   init?: string;
+  /** Training canvases only: scale and rotate each pasted digit at random (DigitSegmentation's `jitter`); validation and test stay plain. */
+  jitter?: DigitJitter;
 }
 
 export const DEFAULT_CONFIG: SegmentationConfig = {
@@ -91,9 +93,16 @@ export interface SegmentationData {
  * from its validation digits, test from its test digits (each with its own
  * seed stream), so validation and test measure segmentation of unseen digits.
  */
-export function makeData(c: Pick<SegmentationConfig, "canvas" | "digits" | "trainSize" | "valSize" | "testSize" | "seed">): SegmentationData {
+export function makeData(c: Pick<SegmentationConfig, "canvas" | "digits" | "trainSize" | "valSize" | "testSize" | "seed" | "jitter">): SegmentationData {
   const make = (split: "train" | "validation" | "test", length: number) =>
-    new DigitSegmentation({ length, seed: `${c.seed}/${split}`, source: mnist({ split }), canvas: c.canvas, digits: c.digits });
+    new DigitSegmentation({
+      length,
+      seed: `${c.seed}/${split}`,
+      source: mnist({ split }),
+      canvas: c.canvas,
+      digits: c.digits,
+      ...(split === "train" && c.jitter !== undefined ? { jitter: c.jitter } : {}),
+    });
   return { train: make("train", c.trainSize), validation: make("validation", c.valSize), test: make("test", c.testSize) };
 }
 

@@ -22,4 +22,4 @@ export {
 } from "./idx.js";
 export { cifar10, cifar100, parseCifarRecords, CIFAR10_CLASSES, CIFAR100_CLASSES, CIFAR100_COARSE_CLASSES, type CifarRecords } from "./cifar.js";
 export { ImageFolder, decodeImage, toChannels, type ImageFolderOptions, type RgbaImage } from "./image-folder.js";
-export { DigitSegmentation, type DigitSegmentationOptions, type DigitPlacement } from "./segmentation.js";
+export { DigitSegmentation, warpDigit, type DigitJitter, type DigitSegmentationOptions, type DigitPlacement } from "./segmentation.js";

@@ -10,6 +10,17 @@ export interface DigitPlacement {
   digit: number;
   top: number;
   left: number;
+  /** With `jitter`: the digit's scale factor and rotation (degrees, counter-clockwise) about its box's centre. */
+  scale?: number;
+  rotation?: number;
+}
+
+/** Per-digit random geometry: each range [min, max] is sampled uniformly per pasted digit. */
+export interface DigitJitter {
+  /** Scale factor range, e.g. [0.8, 1.1] (default [1, 1]). */
+  scale?: [number, number];
+  /** Rotation range in degrees, e.g. [-15, 15] (default [0, 0]). */
+  rotation?: [number, number];
 }
 
 export interface DigitSegmentationOptions {
@@ -24,6 +35,11 @@ export interface DigitSegmentationOptions {
   digits?: number;
   /** A digit pixel brighter than this is labelled with the digit's class (default 0.5). */
   threshold?: number;
+  /**
+   * Scale and rotate each pasted digit at random (bilinear resampling inside the digit's own box), so
+   * that a fixed set of source digits yields more distinct shapes. Default none: the digits as they are.
+   */
+  jitter?: DigitJitter;
 }
 
 /**
@@ -38,6 +54,12 @@ export interface DigitSegmentationOptions {
  *   digit's pixel > threshold. Overlap rule: digits are painted in
  *   placement order, so where two digits both exceed the threshold the one
  *   placed later wins ("painter's order").
+ * - With `jitter`, each digit in turn draws `scale = uniform(scale)` and
+ *   `rotation = uniform(rotation)` from the stream "segmentation/i/jitter"
+ *   (so sources and positions are unchanged); the digit is resampled (bilinear, zero
+ *   outside) by the inverse map about its box's centre ((h−1)/2, (w−1)/2), and
+ *   the image and labels use the resampled pixels. Without it the draws and
+ *   the canvases are exactly as before.
  */
 export class DigitSegmentation implements Dataset {
   readonly length: number;
@@ -50,6 +72,7 @@ export class DigitSegmentation implements Dataset {
   private readonly canvas: number;
   private readonly count: number;
   private readonly threshold: number;
+  private readonly jitter: { scale: [number, number]; rotation: [number, number] } | undefined;
 
   constructor(options: DigitSegmentationOptions) {
     const canvas = options.canvas ?? 64;
@@ -64,6 +87,17 @@ export class DigitSegmentation implements Dataset {
     const [h, w, c] = source.shape;
     if (source.shape.length !== 3 || c !== 1 || source.labelShape.length !== 0) throw bad("source", "a single-channel [h, w, 1] dataset with class labels", source.shape);
     if (!Number.isInteger(canvas) || canvas < Math.max(h, w)) throw bad("canvas", `an integer >= the digit size (${Math.max(h, w)})`, canvas);
+    const range = (what: string, r: unknown, fallback: [number, number], valid: (v: number) => boolean, expected: string): [number, number] => {
+      if (r === undefined) return fallback;
+      if (!Array.isArray(r) || r.length !== 2 || !r.every((v) => typeof v === "number" && valid(v)) || r[0] > r[1]) throw bad(what, expected, r);
+      return [r[0], r[1]];
+    };
+    if (options.jitter !== undefined) {
+      this.jitter = {
+        scale: range("jitter.scale", options.jitter.scale, [1, 1], (v) => v > 0 && Number.isFinite(v), "[min, max] with 0 < min <= max"),
+        rotation: range("jitter.rotation", options.jitter.rotation, [0, 0], Number.isFinite, "[min, max] degrees with min <= max"),
+      };
+    }
     this.source = source;
     this.seed = options.seed;
     this.canvas = canvas;
@@ -79,12 +113,21 @@ export class DigitSegmentation implements Dataset {
   placements(i: number): DigitPlacement[] {
     checkIndex(i, this.length, "DigitSegmentation");
     const rng = createRng(this.seed).stream(`segmentation/${i}`);
+    // Jitter has its own stream, so that sources and positions are the same with and without it.
+    const jitterRng = this.jitter === undefined ? undefined : createRng(this.seed).stream(`segmentation/${i}/jitter`);
     const [h, w] = this.source.shape;
     return Array.from({ length: this.count }, () => {
       const source = rng.int(this.source.length);
       const top = rng.int(this.canvas - h + 1);
       const left = rng.int(this.canvas - w + 1);
-      return { source, digit: this.source.get(source).y as number, top, left };
+      const placement: DigitPlacement = { source, digit: this.source.get(source).y as number, top, left };
+      if (this.jitter !== undefined && jitterRng !== undefined) {
+        const [s0, s1] = this.jitter.scale;
+        const [r0, r1] = this.jitter.rotation;
+        placement.scale = s0 + (s1 - s0) * jitterRng.uniform();
+        placement.rotation = r0 + (r1 - r0) * jitterRng.uniform();
+      }
+      return placement;
     });
   }
 
@@ -94,7 +137,8 @@ export class DigitSegmentation implements Dataset {
     const x = new Float32Array(n * n);
     const y = new Int32Array(n * n);
     for (const p of this.placements(i)) {
-      const digit = this.source.get(p.source).x;
+      const pixels = this.source.get(p.source).x as ArrayLike<number>;
+      const digit = p.scale === undefined ? pixels : warpDigit(pixels, h, w, p.scale, p.rotation ?? 0);
       for (let r = 0; r < h; r++) {
         for (let col = 0; col < w; col++) {
           const v = digit[r * w + col];
@@ -106,4 +150,39 @@ export class DigitSegmentation implements Dataset {
     }
     return { x, y };
   }
+}
+
+/**
+ * The digit scaled by `scale` and rotated by `degrees` (counter-clockwise) about the centre of its h×w box:
+ * out(r, c) = in(A⁻¹ · ((r, c) − centre) + centre), bilinear, 0 outside the box. Exact at
+ * scale 1 and multiples of 90°, where A⁻¹ maps the pixel grid onto itself.
+ */
+export function warpDigit(pixels: ArrayLike<number>, h: number, w: number, scale: number, degrees: number): Float32Array {
+  const out = new Float32Array(h * w);
+  const t = (degrees * Math.PI) / 180;
+  // Round the rotation's sine and cosine at multiples of 90° so that those rotations are exact permutations.
+  const cos = Math.abs(Math.cos(t)) < 1e-12 ? 0 : Math.cos(t);
+  const sin = Math.abs(Math.sin(t)) < 1e-12 ? 0 : Math.sin(t);
+  const cr = (h - 1) / 2;
+  const cc = (w - 1) / 2;
+  const at = (r: number, c: number) => (r < 0 || c < 0 || r >= h || c >= w ? 0 : pixels[r * w + c]);
+  for (let r = 0; r < h; r++) {
+    for (let c = 0; c < w; c++) {
+      // Rows grow downwards, so a counter-clockwise turn on screen maps (dy, dx) = (r − cr, c − cc) by the inverse
+      // rotation [[cos, −sin], [sin, cos]] applied to (x = dx, y = −dy), then back.
+      const dx = c - cc;
+      const dy = cr - r;
+      const sx = (cos * dx + sin * dy) / scale;
+      const sy = (-sin * dx + cos * dy) / scale;
+      const fr = cr - sy;
+      const fc = cc + sx;
+      const r0 = Math.floor(fr);
+      const c0 = Math.floor(fc);
+      const a = fr - r0;
+      const b = fc - c0;
+      out[r * w + c] =
+        (1 - a) * ((1 - b) * at(r0, c0) + b * at(r0, c0 + 1)) + a * ((1 - b) * at(r0 + 1, c0) + b * at(r0 + 1, c0 + 1));
+    }
+  }
+  return out;
 }

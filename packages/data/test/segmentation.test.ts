@@ -71,3 +71,65 @@ describe("DigitSegmentation", () => {
     expect(() => new DigitSegmentation({ source: src, length: 1, seed: 0, canvas: 20 })).toThrow(/canvas must be an integer >= the digit size \(28\); received 20/);
   });
 });
+
+describe("DigitSegmentation jitter (per-digit scale and rotation)", () => {
+  // A 5×5 "digit" with distinct values, so every permutation shows.
+  const img = Float32Array.from({ length: 25 }, (_, k) => (k + 1) / 25);
+  const at = (a: ArrayLike<number>, r: number, c: number) => a[r * 5 + c];
+
+  it("warpDigit: scale 1 and 0° is the identity; 90° counter-clockwise maps (r, c) to (4 − c, r)", async () => {
+    const { warpDigit } = await import("../src/segmentation.js");
+    expect(Array.from(warpDigit(img, 5, 5, 1, 0))).toEqual(Array.from(img));
+    const rot = warpDigit(img, 5, 5, 1, 90);
+    // Turning the picture a quarter counter-clockwise: the top row becomes the left column, read bottom-up,
+    // i.e. out(r, c) = in(c, 4 − r) — e.g. out(4, 0) = in(0, 0), the old top-left corner now bottom-left.
+    for (let r = 0; r < 5; r++) for (let c = 0; c < 5; c++) expect(at(rot, r, c)).toBeCloseTo(at(img, c, 4 - r), 6);
+    // Four quarter turns give the original back.
+    const full = warpDigit(warpDigit(warpDigit(rot, 5, 5, 1, 90), 5, 5, 1, 90), 5, 5, 1, 90);
+    for (let k = 0; k < 25; k++) expect(full[k]).toBeCloseTo(img[k], 6);
+  });
+
+  it("warpDigit: scale 2 samples halfway between pixels (bilinear) and keeps the centre", async () => {
+    const { warpDigit } = await import("../src/segmentation.js");
+    const big = warpDigit(img, 5, 5, 2, 0);
+    // out(r, c) = in(2 + (r − 2)/2, 2 + (c − 2)/2): the centre stays, (0, 0) reads in(1, 1), (0, 1) the mean of in(1, 1) and in(1, 2).
+    expect(at(big, 2, 2)).toBeCloseTo(at(img, 2, 2), 6);
+    expect(at(big, 0, 0)).toBeCloseTo(at(img, 1, 1), 6);
+    expect(at(big, 0, 1)).toBeCloseTo((at(img, 1, 1) + at(img, 1, 2)) / 2, 6);
+    // Shrinking by 2 leaves the border empty where it reads outside the box: out(0, 0) reads in(−2, −2) = 0.
+    expect(at(warpDigit(img, 5, 5, 0.5, 0), 0, 0)).toBe(0);
+  });
+
+  it("canvases use the warped digits; the draws are seeded; without jitter nothing changes", () => {
+    const src = mnist({ split: "validation" });
+    const plain = new DigitSegmentation({ source: src, length: 3, seed: 5, canvas: 40, digits: 2 });
+    const jit = new DigitSegmentation({ source: src, length: 3, seed: 5, canvas: 40, digits: 2, jitter: { scale: [0.8, 1.1], rotation: [-20, 20] } });
+    for (let i = 0; i < 3; i++) {
+      const p = plain.placements(i);
+      const q = jit.placements(i);
+      // The same source, top and left (drawn first), plus a scale and rotation in range.
+      expect(q.map(({ source, top, left }) => ({ source, top, left }))).toEqual(p.map(({ source, top, left }) => ({ source, top, left })));
+      expect(p.every((d) => d.scale === undefined && d.rotation === undefined)).toBe(true);
+      for (const d of q) {
+        expect(d.scale).toBeGreaterThanOrEqual(0.8);
+        expect(d.scale).toBeLessThan(1.1);
+        expect(Math.abs(d.rotation!)).toBeLessThanOrEqual(20);
+      }
+      expect(jit.placements(i)).toEqual(q);
+      expect(Array.from(jit.get(i).x)).not.toEqual(Array.from(plain.get(i).x));
+    }
+    // A jitter of exactly [1, 1] and [0, 0] paints the same canvases as none.
+    const id = new DigitSegmentation({ source: src, length: 3, seed: 5, canvas: 40, digits: 2, jitter: { scale: [1, 1], rotation: [0, 0] } });
+    for (let i = 0; i < 3; i++) {
+      expect(Array.from(id.get(i).x)).toEqual(Array.from(plain.get(i).x));
+      expect(Array.from(id.get(i).y as Int32Array)).toEqual(Array.from(plain.get(i).y as Int32Array));
+    }
+  });
+
+  it("rejects bad ranges, naming them", () => {
+    const src = mnist({ split: "validation" });
+    expect(() => new DigitSegmentation({ source: src, length: 1, seed: 0, jitter: { scale: [1.2, 0.9] } })).toThrow(/jitter\.scale must be \[min, max\] with 0 < min <= max; received/);
+    expect(() => new DigitSegmentation({ source: src, length: 1, seed: 0, jitter: { scale: [0, 1] } })).toThrow(/jitter\.scale/);
+    expect(() => new DigitSegmentation({ source: src, length: 1, seed: 0, jitter: { rotation: [10] as unknown as [number, number] } })).toThrow(/jitter\.rotation must be \[min, max\] degrees/);
+  });
+});
