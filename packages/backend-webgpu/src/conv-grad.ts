@@ -4,14 +4,6 @@ import { ensureGradients } from "@gradkit/tensor";
 /** Marks the Conv2D gradient config gradkit installed (shared by ESM and CJS copies). */
 const MARK = Symbol.for("gradkit.backend-webgpu.conv2dFilterGrad");
 
-type ConvAttrs = {
-  strides: number | [number, number];
-  pad: "same" | "valid" | number | tf.backend_util.ExplicitPadding;
-  dataFormat?: "NHWC" | "NCHW";
-  dilations?: number | [number, number];
-  dimRoundingMode?: "floor" | "round" | "ceil";
-};
-
 /**
  * dW[i, j, c, o] = Σ_{b, y, x} x_pad[b, y·sh + i, x·sw + j, c] · dy[b, y, x, o]
  *
@@ -23,7 +15,7 @@ type ConvAttrs = {
  * kernel time (129 of 140 ms at batch 128, scripts/device/profile.mjs),
  * while its matmul is a tiled GEMM.
  */
-export function conv2dFilterGradIm2col(x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: [number, number, number, number], attrs: ConvAttrs): tf.Tensor4D {
+export function conv2dFilterGradIm2col(x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: [number, number, number, number], attrs: tf.Conv2DAttrs): tf.Tensor4D {
   const info = tf.backend_util.computeConv2DInfo(x.shape, filterShape, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, "channelsLast");
   const { top, bottom, left, right } = info.padInfo;
   const [kh, kw, c, o] = filterShape;
@@ -41,10 +33,8 @@ export function conv2dFilterGradIm2col(x: tf.Tensor4D, dy: tf.Tensor4D, filterSh
   });
 }
 
-function usesIm2col(attrs: ConvAttrs): boolean {
-  const d = attrs.dilations ?? 1;
-  const dilated = Array.isArray(d) ? d[0] !== 1 || d[1] !== 1 : d !== 1;
-  return tf.getBackend() === "webgpu" && (attrs.dataFormat ?? "NHWC") === "NHWC" && !dilated;
+function usesIm2col(attrs: tf.Conv2DAttrs): boolean {
+  return tf.getBackend() === "webgpu" && attrs.dataFormat === "NHWC" && tf.backend_util.tupleValuesAreOne(attrs.dilations);
 }
 
 /**
@@ -64,7 +54,7 @@ export function installWebGPUConvGradient(): boolean {
     [MARK]: true,
     gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[], attrs: tf.NamedAttrMap) => {
       const grads = original.gradFunc(dy, saved, attrs);
-      const a = attrs as unknown as ConvAttrs;
+      const a = attrs as unknown as tf.Conv2DAttrs;
       if (!usesIm2col(a)) return grads;
       const [x, filter] = saved as [tf.Tensor4D, tf.Tensor4D];
       return { ...grads, filter: () => conv2dFilterGradIm2col(x, dy as tf.Tensor4D, filter.shape, a) };

@@ -114,18 +114,18 @@ export class DigitSegmentation implements Dataset {
     checkIndex(i, this.length, "DigitSegmentation");
     const rng = createRng(this.seed).stream(`segmentation/${i}`);
     // Jitter has its own stream, so that sources and positions are the same with and without it.
-    const jitterRng = this.jitter === undefined ? undefined : createRng(this.seed).stream(`segmentation/${i}/jitter`);
+    const jitter = this.jitter === undefined ? undefined : { ...this.jitter, rng: createRng(this.seed).stream(`segmentation/${i}/jitter`) };
     const [h, w] = this.source.shape;
     return Array.from({ length: this.count }, () => {
       const source = rng.int(this.source.length);
       const top = rng.int(this.canvas - h + 1);
       const left = rng.int(this.canvas - w + 1);
       const placement: DigitPlacement = { source, digit: this.source.get(source).y as number, top, left };
-      if (this.jitter !== undefined && jitterRng !== undefined) {
-        const [s0, s1] = this.jitter.scale;
-        const [r0, r1] = this.jitter.rotation;
-        placement.scale = s0 + (s1 - s0) * jitterRng.uniform();
-        placement.rotation = r0 + (r1 - r0) * jitterRng.uniform();
+      if (jitter !== undefined) {
+        const [s0, s1] = jitter.scale;
+        const [r0, r1] = jitter.rotation;
+        placement.scale = s0 + (s1 - s0) * jitter.rng.uniform();
+        placement.rotation = r0 + (r1 - r0) * jitter.rng.uniform();
       }
       return placement;
     });
@@ -168,8 +168,8 @@ export function warpDigit(pixels: ArrayLike<number>, h: number, w: number, scale
   const at = (r: number, c: number) => (r < 0 || c < 0 || r >= h || c >= w ? 0 : pixels[r * w + c]);
   for (let r = 0; r < h; r++) {
     for (let c = 0; c < w; c++) {
-      // Rows grow downwards, so a counter-clockwise turn on screen maps (dy, dx) = (r − cr, c − cc) by the inverse
-      // rotation [[cos, −sin], [sin, cos]] applied to (x = dx, y = −dy), then back.
+      // In screen coordinates about the centre (x = c − cc to the right, y = cr − r upwards, since rows grow
+      // downwards), the source point is the inverse rotation [[cos, sin], [−sin, cos]] of (x, y), ÷ scale.
       const dx = c - cc;
       const dy = cr - r;
       const sx = (cos * dx + sin * dy) / scale;
