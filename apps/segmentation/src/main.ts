@@ -23,7 +23,7 @@ import { DEFAULT_CONFIG, runSegmentation, type SegmentationConfig } from "./trai
 
 const HELP = `usage: node dist/main.js [options]
   --run-dir DIR       run directory (default runs/<timestamp>-seed<seed>; env RUN_DIR)
-  --variant small|8s|16s|32s  small = SmallFCN (conv+BN, FCN-8s-style skip), else @gradkit/arch's FCN-8s/16s/32s (default ${DEFAULT_CONFIG.variant})   --width W  first-stage width (default ${DEFAULT_CONFIG.width})
+  --variant small|unet|8s|16s|32s  small = SmallFCN (conv+BN, FCN-8s-style skip), unet = SmallUNet (its encoder, a U-Net decoder), else @gradkit/arch's FCN-8s/16s/32s (default ${DEFAULT_CONFIG.variant})   --width W  first-stage width (default ${DEFAULT_CONFIG.width})
   --epochs N (default ${DEFAULT_CONFIG.epochs})   --steps N   --batch-size N (default ${DEFAULT_CONFIG.batchSize})   --lr X (default ${DEFAULT_CONFIG.lr})
   --train N / --val N / --test N   canvases per split (default ${DEFAULT_CONFIG.trainSize} / ${DEFAULT_CONFIG.valSize} / ${DEFAULT_CONFIG.testSize})
   --background-weight X  cross-entropy weight of the background class (default ${DEFAULT_CONFIG.backgroundWeight})   --weight-decay X (default ${DEFAULT_CONFIG.weightDecay})
@@ -59,7 +59,7 @@ function parseArgs(argv: string[]): { config: SegmentationConfig; runDir: string
       case "--picture": picture = next(); break;
       case "--variant": {
         const v = next();
-        if (v !== "small" && v !== "8s" && v !== "16s" && v !== "32s") throw new Error(`--variant: expected small, 8s, 16s or 32s; received ${JSON.stringify(v)}.`);
+        if (v !== "small" && v !== "unet" && v !== "8s" && v !== "16s" && v !== "32s") throw new Error(`--variant: expected small, unet, 8s, 16s or 32s; received ${JSON.stringify(v)}.`);
         config.variant = v;
         break;
       }
@@ -118,7 +118,8 @@ async function main(): Promise<void> {
   ensureGradients();
   const selection = await selectBackend();
   console.log(`backend: ${selection.name} (${selection.description.device}); ${selection.why}`);
-  const modelName = config.variant === "small" ? `SmallFCN${config.fullResolutionSkip ? " + full-res skip" : ""} widths ${(config.widths ?? [config.width, 2 * config.width, 4 * config.width, 4 * config.width]).join("/")}, ${config.stage4Convs ?? 1} conv(s) at stride 8` : `FCN-${config.variant} width ${config.width}`;
+  const widthsOf = (config.widths ?? [config.width, 2 * config.width, 4 * config.width, 4 * config.width]).join("/");
+  const modelName = config.variant === "unet" ? `SmallUNet widths ${widthsOf}, ${config.stage4Convs ?? 1} conv(s) at stride 8` : config.variant === "small" ? `SmallFCN${config.fullResolutionSkip ? " + full-res skip" : ""} widths ${(config.widths ?? [config.width, 2 * config.width, 4 * config.width, 4 * config.width]).join("/")}, ${config.stage4Convs ?? 1} conv(s) at stride 8` : `FCN-${config.variant} width ${config.width}`;
   const runDir = resolve(dirArg ?? join("runs", `${new Date().toISOString().replace(/[:.]/g, "-")}-seed${config.seed}`));
   console.log(
     `model: ${modelName}; data: ${config.trainSize}/${config.valSize}/${config.testSize} canvases ${config.canvas}×${config.canvas} with ${config.digits} digits; batch ${config.batchSize}, AdamW lr ${config.lr}`,

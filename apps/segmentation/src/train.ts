@@ -2,12 +2,12 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } fr
 import * as tf from "@tensorflow/tfjs-core";
 import { join } from "node:path";
 import { FCN } from "@gradkit/arch";
-import { DataLoader, DigitSegmentation, mnist, type Dataset, type DigitJitter } from "@gradkit/data";
+import { DataLoader, DigitSegmentation, mnist, type DigitJitter } from "@gradkit/data";
 import { crossEntropy, type Module } from "@gradkit/nn";
 import { AdamW } from "@gradkit/optim";
 import { cosine, linearWarmup, LRScheduler } from "@gradkit/schedulers";
 import { createRng, loadSafetensors } from "@gradkit/tensor";
-import { SmallFCN } from "./model.js";
+import { SmallFCN, SmallUNet } from "./model.js";
 import { diagnostics, jsonlLogger, meanIoU, timeBudget, Trainer, type Callback, type Logs } from "@gradkit/train";
 
 /** Background + the ten digits. */
@@ -17,9 +17,10 @@ export const NUM_CLASSES = 11;
 export interface SegmentationConfig {
   /**
    * "small": SmallFCN (src/model.ts: 4 conv+BN stages, FCN-8s-style skip at stride 4, widths w, 2w, 4w, 4w);
+   * "unet": SmallUNet (src/model.ts: SmallFCN's encoder, a U-Net decoder of conv+BN on upsampled ‖ encoder features);
    * "8s" | "16s" | "32s": @gradkit/arch's FCN (Long et al. 2015; VGG stages w, 2w, 4w, 8w, 8w, no BN).
    */
-  variant: "small" | "32s" | "16s" | "8s";
+  variant: "small" | "unet" | "32s" | "16s" | "8s";
   /** First-stage width. */
   width: number;
   /** SmallFCN only: the four stage widths, instead of w, 2w, 4w, 4w from `width`. */
@@ -82,9 +83,9 @@ export const DEFAULT_CONFIG: SegmentationConfig = {
 };
 
 export interface SegmentationData {
-  train: Dataset;
-  validation: Dataset;
-  test: Dataset;
+  train: DigitSegmentation;
+  validation: DigitSegmentation;
+  test: DigitSegmentation;
 }
 
 /**
@@ -108,6 +109,8 @@ export function makeData(c: Pick<SegmentationConfig, "canvas" | "digits" | "trai
 
 export function buildModel(c: Pick<SegmentationConfig, "variant" | "width" | "widths" | "stage4Convs" | "fullResolutionSkip" | "dropout" | "seed">): Module {
   const w = c.width;
+  if (c.variant === "unet")
+    return new SmallUNet({ widths: c.widths ?? [w, 2 * w, 4 * w, 4 * w], stage4Convs: c.stage4Convs, numClasses: NUM_CLASSES, inChannels: 1, rng: createRng(c.seed) });
   if (c.variant === "small")
     return new SmallFCN({
       widths: c.widths ?? [w, 2 * w, 4 * w, 4 * w],
@@ -144,7 +147,7 @@ export function runSegmentation(config: SegmentationConfig, runDir: string, opti
   const print = options.print;
   mkdirSync(runDir, { recursive: true });
   const status = (state: string) => writeFileSync(join(runDir, "status.json"), `${JSON.stringify({ state, updated: new Date().toISOString() })}\n`);
-  writeFileSync(join(runDir, "config.json"), `${JSON.stringify({ app: "segmentation", model: config.variant === "small" ? "small-fcn" : `fcn${config.variant}`, numClasses: NUM_CLASSES, ...config }, null, 2)}\n`);
+  writeFileSync(join(runDir, "config.json"), `${JSON.stringify({ app: "segmentation", model: config.variant === "small" ? "small-fcn" : config.variant === "unet" ? "small-unet" : `fcn${config.variant}`, numClasses: NUM_CLASSES, ...config }, null, 2)}\n`);
   status("running");
   try {
     const data = options.data ?? makeData(config);
@@ -153,7 +156,10 @@ export function runSegmentation(config: SegmentationConfig, runDir: string, opti
       const { tensors } = loadSafetensors(readFileSync(config.init));
       try {
         const { missingKeys, unexpectedKeys } = model.loadStateDict(tensors, { strict: false });
-        if (unexpectedKeys.length > 0) throw new Error(`--init ${config.init}: these weights do not belong to the model: ${unexpectedKeys.join(", ")}.`);
+        // As PyTorch's load_state_dict(strict=False), but a file that shares no key with the model is an error
+        // (a SmallFCN run can start a SmallUNet's encoder: the shared stage names load, the FCN head is ignored).
+        if (unexpectedKeys.length === Object.keys(tensors).length) throw new Error(`--init ${config.init}: none of these weights belong to the model (expected keys like ${Object.keys(model.stateDict()).slice(0, 3).join(", ")}; received ${unexpectedKeys.slice(0, 5).join(", ")}${unexpectedKeys.length > 5 ? ", …" : ""}).`);
+        if (unexpectedKeys.length > 0) print?.(`  ignored from ${config.init} (not in this model): ${unexpectedKeys.join(", ")}`);
         if (missingKeys.length > 0) print?.(`  not in ${config.init} (kept at their initialization): ${missingKeys.join(", ")}`);
       } finally {
         tf.dispose(Object.values(tensors));

@@ -131,14 +131,49 @@ export class DigitSegmentation implements Dataset {
     });
   }
 
+  /** Each placed digit of example `i` with its pixels as pasted (resampled when jittered), in painting order. */
+  private pasted(i: number): { placement: DigitPlacement; pixels: ArrayLike<number> }[] {
+    const [h, w] = this.source.shape;
+    return this.placements(i).map((placement) => {
+      const pixels = this.source.get(placement.source).x as ArrayLike<number>;
+      return { placement, pixels: placement.scale === undefined ? pixels : warpDigit(pixels, h, w, placement.scale, placement.rotation ?? 0) };
+    });
+  }
+
+  /**
+   * Where the digits of example `i` meet, per canvas pixel (row-major, canvas×canvas):
+   * - `classes`: how many distinct digit classes exceed the threshold there. Where it is 2 or more the
+   *   label depends on the painting order alone, which the image (the pixelwise maximum) does not show:
+   *   no model can be sure of those pixels.
+   * - `boxes`: how many pasted digits' h×w boxes cover the pixel (2 or more: another digit is near).
+   */
+  coverage(i: number): { classes: Uint8Array; boxes: Uint8Array } {
+    const n = this.canvas;
+    const [h, w] = this.source.shape;
+    const classes = new Uint8Array(n * n);
+    const boxes = new Uint8Array(n * n);
+    const seen = new Int32Array(n * n * this.count).fill(-1);
+    for (const { placement: p, pixels } of this.pasted(i)) {
+      for (let r = 0; r < h; r++) {
+        for (let col = 0; col < w; col++) {
+          const at = (p.top + r) * n + p.left + col;
+          boxes[at] += 1;
+          if (pixels[r * w + col] <= this.threshold) continue;
+          let k = 0;
+          while (k < classes[at] && seen[at * this.count + k] !== p.digit) k++;
+          if (k === classes[at]) seen[at * this.count + classes[at]++] = p.digit;
+        }
+      }
+    }
+    return { classes, boxes };
+  }
+
   get(i: number): Example {
     const n = this.canvas;
     const [h, w] = this.source.shape;
     const x = new Float32Array(n * n);
     const y = new Int32Array(n * n);
-    for (const p of this.placements(i)) {
-      const pixels = this.source.get(p.source).x as ArrayLike<number>;
-      const digit = p.scale === undefined ? pixels : warpDigit(pixels, h, w, p.scale, p.rotation ?? 0);
+    for (const { placement: p, pixels: digit } of this.pasted(i)) {
       for (let r = 0; r < h; r++) {
         for (let col = 0; col < w; col++) {
           const v = digit[r * w + col];

@@ -133,3 +133,31 @@ describe("DigitSegmentation jitter (per-digit scale and rotation)", () => {
     expect(() => new DigitSegmentation({ source: src, length: 1, seed: 0, jitter: { rotation: [10] as unknown as [number, number] } })).toThrow(/jitter\.rotation must be \[min, max\] degrees/);
   });
 });
+
+describe("DigitSegmentation.coverage", () => {
+  it("counts distinct classes above the threshold and covering boxes, pixel by pixel", () => {
+    // 2×2 digits on a 3×3 canvas: class 0 lights only its top-left pixel, class 1 all four; 3 digits per canvas.
+    const src = new ArrayDataset({ images: Float32Array.from([0.9, 0, 0, 0, 0.9, 0.9, 0.9, 0.9]), labels: [0, 1], shape: [2, 2, 1], classes: ["a", "b"] });
+    const ds = new DigitSegmentation({ source: src, length: 30, seed: 4, canvas: 3, digits: 3 });
+    let ambiguousSeen = 0;
+    for (let i = 0; i < 30; i++) {
+      const classes = new Array<Set<number>>(9).fill(undefined as never).map(() => new Set<number>());
+      const boxes = new Array<number>(9).fill(0);
+      for (const p of ds.placements(i)) {
+        const px = src.get(p.source).x as Float32Array;
+        for (let r = 0; r < 2; r++)
+          for (let c = 0; c < 2; c++) {
+            boxes[(p.top + r) * 3 + p.left + c]++;
+            if (px[r * 2 + c] > 0.5) classes[(p.top + r) * 3 + p.left + c].add(p.digit);
+          }
+      }
+      const cov = ds.coverage(i);
+      expect(Array.from(cov.boxes)).toEqual(boxes);
+      expect(Array.from(cov.classes)).toEqual(classes.map((s) => s.size));
+      // A pixel lit by two classes: the label is whichever was painted last; the image is the same either way.
+      ambiguousSeen += Array.from(cov.classes).filter((k) => k === 2).length;
+      expect(Math.max(...cov.classes)).toBeLessThanOrEqual(2);
+    }
+    expect(ambiguousSeen).toBeGreaterThan(0);
+  });
+});

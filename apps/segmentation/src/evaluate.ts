@@ -1,0 +1,202 @@
+/**
+ * Mean IoU of finished runs on the validation and test canvases: each run's final weights (the file its
+ * checkpoint.json names) alone, and all of them averaged (an ensemble: the mean of the members' softmax
+ * distributions per pixel, @gradkit/regularize's `Ensemble`), optionally with shift test-time augmentation
+ * (`--shift-tta`: each member's distribution is the mean over the canvas placed at the offsets (0,0), (0,4),
+ * (4,0), (4,4) on a zero canvas 8 px larger, the stride-8 grid's half phases; see `ShiftTTA`).
+ * `--errors` also counts where each model errs (`pixelErrors`: pixels where two digits' classes meet, pixels near
+ * another digit, pixels of a lone digit, background), on the last split evaluated.
+ *   node dist/evaluate.js [--shift-tta] [--errors] [--split validation|test|both] RUN_DIR [RUN_DIR ...]
+ * The runs must share the canvases (seed, canvas, digits, validation/test sizes). Prints one line per
+ * evaluation and writes nothing.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import * as tf from "@tensorflow/tfjs-core";
+import { macrotask, selectBackend } from "@gradkit/backend";
+// The GPU providers register themselves; selectBackend (or GRADKIT_BACKEND=webgpu|cuda) can then pick them.
+import "@gradkit/backend-webgpu/register";
+import "@gradkit/backend-cuda/register";
+import { DataLoader, type Dataset, type DigitSegmentation } from "@gradkit/data";
+import { Module } from "@gradkit/nn";
+import { Ensemble } from "@gradkit/regularize";
+import { ensureGradients, loadSafetensors } from "@gradkit/tensor";
+import { meanIoU } from "@gradkit/train";
+import { buildModel, makeData, NUM_CLASSES, type SegmentationConfig } from "./train.js";
+
+/**
+ * A segmentation model whose output is the log of the mean of its inner model's softmax over shifted copies
+ * of the input: for each offset (dy, dx), the [B, H, W, C] input is placed at (dy, dx) on a zero canvas of
+ * [H + pad, W + pad] (pad a multiple of 8, so a stride-8 network accepts it), and the output's matching
+ * H×W window is cropped back. Offset (0, 0) alone reproduces the inner model's log-softmax.
+ */
+export class ShiftTTA extends Module {
+  constructor(
+    readonly inner: Module,
+    readonly offsets: readonly [number, number][] = [[0, 0], [0, 4], [4, 0], [4, 4]],
+    readonly pad = 8,
+  ) {
+    super();
+    for (const [dy, dx] of offsets) {
+      if (!Number.isInteger(dy) || !Number.isInteger(dx) || dy < 0 || dx < 0 || dy > pad || dx > pad) {
+        throw new Error(`ShiftTTA: offsets: expected integers in [0, ${pad}] (the pad); received [${dy}, ${dx}].`);
+      }
+    }
+    this.registerModule("inner", inner);
+  }
+
+  // Module.call runs forward inside tf.tidy, so the intermediates are freed there.
+  forward(x: tf.Tensor): tf.Tensor {
+    const [b, h, w] = x.shape as [number, number, number, number];
+    const probs = this.offsets.map(([dy, dx]) => {
+      const placed = tf.pad(x, [[0, 0], [dy, this.pad - dy], [dx, this.pad - dx], [0, 0]]);
+      const out = this.inner.call(placed);
+      return tf.softmax(tf.slice(out, [0, dy, dx, 0], [b, h, w, out.shape[3]!]));
+    });
+    return tf.log(tf.div(tf.addN(probs), this.offsets.length));
+  }
+}
+
+/** The model of `runDir` (its config.json) with its final weights (checkpoint.json's file). */
+export function loadRun(runDir: string): { model: Module; config: SegmentationConfig; weights: string } {
+  const config = JSON.parse(readFileSync(join(runDir, "config.json"), "utf8")) as SegmentationConfig;
+  const checkpoint = JSON.parse(readFileSync(join(runDir, "checkpoint.json"), "utf8")) as { weights: string };
+  const model = buildModel(config);
+  const { tensors } = loadSafetensors(readFileSync(join(runDir, checkpoint.weights)));
+  try {
+    model.loadStateDict(tensors);
+  } finally {
+    tf.dispose(Object.values(tensors));
+  }
+  model.eval();
+  return { model, config, weights: checkpoint.weights };
+}
+
+/** Mean IoU (@gradkit/train's meanIoU over the whole pass) of `model` in eval mode on `set`. */
+export function evaluateMeanIoU(model: Module, set: Dataset, batchSize = 50): number {
+  const metric = meanIoU(NUM_CLASSES);
+  const loader = new DataLoader(set, { batchSize, shuffle: false, prefetch: 0 });
+  const mode = model.training;
+  model.eval();
+  try {
+    for (let i = 0; i < loader.numBatches; i++) {
+      const { x, y } = loader.makeBatch(0, i);
+      try {
+        const output = model.call(x);
+        metric.update({ output, y, loss: Number.NaN }); // meanIoU reads output and y only
+        output.dispose();
+      } finally {
+        tf.dispose([x, y]);
+      }
+    }
+  } finally {
+    model.train(mode);
+  }
+  return metric.compute();
+}
+
+/** Pixels of one kind and how many of them the model labels wrongly. */
+export interface PixelCount {
+  pixels: number;
+  wrong: number;
+}
+
+/**
+ * Where `model` errs on `set`, by kind of pixel (DigitSegmentation.coverage):
+ * - `ambiguous`: digit pixels lit by two or more classes: the label is the later-painted digit's, which the
+ *   image does not show (about half of these are wrong even for a perfect model);
+ * - `crowded`: other digit pixels inside another digit's box;
+ * - `alone`: digit pixels in one digit's box only;
+ * - `background`: background pixels (wrong = called a digit).
+ */
+export function pixelErrors(model: Module, set: DigitSegmentation, batchSize = 50): Record<"ambiguous" | "crowded" | "alone" | "background", PixelCount> {
+  const out = { ambiguous: { pixels: 0, wrong: 0 }, crowded: { pixels: 0, wrong: 0 }, alone: { pixels: 0, wrong: 0 }, background: { pixels: 0, wrong: 0 } };
+  const loader = new DataLoader(set, { batchSize, shuffle: false, prefetch: 0 });
+  const mode = model.training;
+  model.eval();
+  try {
+    for (let b = 0; b < loader.numBatches; b++) {
+      const { x, y } = loader.makeBatch(0, b);
+      let pred: Int32Array;
+      let truth: Int32Array;
+      try {
+        pred = tf.tidy(() => tf.argMax(model.call(x), -1)).dataSync() as Int32Array;
+        truth = y.dataSync() as Int32Array;
+      } finally {
+        tf.dispose([x, y]);
+      }
+      const pixels = truth.length / y.shape[0];
+      for (let k = 0; k < y.shape[0]; k++) {
+        const { classes, boxes } = set.coverage(b * batchSize + k);
+        for (let a = 0; a < pixels; a++) {
+          const t = truth[k * pixels + a];
+          const kind = t === 0 ? out.background : classes[a] >= 2 ? out.ambiguous : boxes[a] >= 2 ? out.crowded : out.alone;
+          kind.pixels += 1;
+          if (pred[k * pixels + a] !== t) kind.wrong += 1;
+        }
+      }
+    }
+  } finally {
+    model.train(mode);
+  }
+  return out;
+}
+
+const SHARED = ["seed", "canvas", "digits", "valSize", "testSize"] as const;
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  let tta = false;
+  let errors = false;
+  let split = "both";
+  const runs: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === "--shift-tta") tta = true;
+    else if (args[i] === "--errors") errors = true;
+    else if (args[i] === "--split") split = args[++i] ?? "";
+    else if (args[i].startsWith("--")) throw new Error(`evaluate: unknown option ${JSON.stringify(args[i])}; expected --shift-tta, --errors, --split or run directories.`);
+    else runs.push(args[i]);
+  }
+  if (!["validation", "test", "both"].includes(split)) throw new Error(`evaluate: --split: expected validation, test or both; received ${JSON.stringify(split)}.`);
+  if (runs.length === 0) throw new Error("evaluate: expected at least one run directory (with config.json and checkpoint.json); received none.");
+  ensureGradients();
+  const sel = await selectBackend();
+  const members = runs.map((r) => loadRun(r));
+  const first = members[0].config;
+  members.forEach((m, i) => {
+    for (const k of SHARED) {
+      if (m.config[k] !== first[k]) throw new Error(`evaluate: ${runs[i]}: ${k} must equal ${runs[0]}'s (the runs must share the canvases); expected ${String(first[k])}, received ${String(m.config[k])}.`);
+    }
+  });
+  const data = makeData({ ...first, trainSize: 1, jitter: undefined });
+  const sets = ([["validation", data.validation], ["test", data.test]] as const).filter(([name]) => split === "both" || split === name);
+  console.log(`backend ${sel.name}; ${sets.map(([n, s]) => `${s.length} ${n}`).join(", ")} canvases`);
+  const line = (what: string, model: Module) => console.log(`${what}: ${sets.map(([n, s]) => `${n} mean IoU ${evaluateMeanIoU(model, s).toFixed(4)}`).join(", ")}`);
+  // In a macrotask: on webgpu in Node the synchronous reads wait for the GPU there (see macrotask).
+  await macrotask(() => {
+    members.forEach((m, i) => line(`${runs[i]} (${m.weights}, ${m.config.variant === "unet" ? "SmallUNet" : m.config.variant === "small" ? "SmallFCN" : `FCN-${m.config.variant}`})`, m.model));
+    if (members.length > 1) line(`ensemble of ${members.length}`, new Ensemble(members.map((m) => m.model)));
+    if (errors) {
+      const [name, set] = sets[sets.length - 1];
+      const all = members.length > 1 ? [...members.map((m, i) => [runs[i], m.model] as const), [`ensemble of ${members.length}`, new Ensemble(members.map((m) => m.model))] as const] : [[runs[0], members[0].model] as const];
+      for (const [what, model] of all) {
+        const e = pixelErrors(model, set);
+        const digitPixels = e.ambiguous.pixels + e.crowded.pixels + e.alone.pixels;
+        const pc = (c: PixelCount) => `${c.wrong}/${c.pixels} wrong (${((100 * c.wrong) / Math.max(1, c.pixels)).toFixed(2)} %)`;
+        console.log(`${what}, ${name} pixels: ambiguous ${pc(e.ambiguous)} [${((100 * e.ambiguous.pixels) / digitPixels).toFixed(2)} % of digit pixels]; crowded ${pc(e.crowded)}; alone ${pc(e.alone)}; background ${pc(e.background)}`);
+      }
+    }
+    if (tta) {
+      const shifted = members.map((m) => new ShiftTTA(m.model));
+      shifted.forEach((m, i) => line(`${runs[i]} + shift TTA`, m));
+      if (members.length > 1) line(`ensemble of ${members.length} + shift TTA`, new Ensemble(shifted));
+    }
+  });
+}
+
+if (process.argv[1]?.endsWith("evaluate.js")) {
+  main().catch((e: unknown) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  });
+}
