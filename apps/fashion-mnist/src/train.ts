@@ -160,6 +160,9 @@ export function runFashion(config: FashionConfig, runDir: string, options: { dat
       checkpointDir: runDir,
       checkpointEvery: 200,
       log: (m) => print?.(m),
+      // Warm starts: the run guard's reference is an untrained model's loss, ln(classes), not the trained first
+      // step's (which one noisy batch can exceed 3 times over).
+      ...(config.init !== undefined ? { guard: { reference: Math.log(10) } } : {}),
     });
     if (resuming) {
       trainer.resume(runDir);

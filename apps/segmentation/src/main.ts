@@ -30,7 +30,8 @@ const HELP = `usage: node dist/main.js [options]
   --time-budget MIN   warmup + cosine over MIN minutes of wall clock, then stop (epochs = upper bound)
   --picture FILE      where to save predictions vs ground truth (default RUN_DIR/predictions.png)
   --no-full-skip      SmallFCN without the full-resolution skip (score_full)
-  --widths A,B,C,D    SmallFCN stage widths (default W, 2W, 4W, 4W from --width)   --stage4-convs N  SmallFCN convs at stride 8 (default 1)
+  --widths A,B,C,D    SmallFCN/SmallUNet stage widths (default W, 2W, 4W, 4W from --width)   --stage4-convs N  convs at stride 8 (default 1)
+  --decoder-convs N   SmallUNet: convs per decoder stage (default 1)
   --jitter-scale A,B  training canvases: scale each digit by uniform(A, B)   --jitter-rotation A,B  and rotate it by uniform(A, B) degrees
   --init FILE         start from these weights (safetensors, e.g. RUN_DIR/weights-<step>.safetensors)   --warmup F (default ${DEFAULT_CONFIG.warmup})
   --seed N (default ${DEFAULT_CONFIG.seed})   --resume   continue the checkpoint in --run-dir
@@ -82,6 +83,7 @@ function parseArgs(argv: string[]): { config: SegmentationConfig; runDir: string
         break;
       }
       case "--stage4-convs": config.stage4Convs = num(flag, next()); break;
+      case "--decoder-convs": config.decoderConvs = num(flag, next()); break;
       case "--jitter-scale":
       case "--jitter-rotation": {
         const v = next();
@@ -119,7 +121,7 @@ async function main(): Promise<void> {
   const selection = await selectBackend();
   console.log(`backend: ${selection.name} (${selection.description.device}); ${selection.why}`);
   const widthsOf = (config.widths ?? [config.width, 2 * config.width, 4 * config.width, 4 * config.width]).join("/");
-  const modelName = config.variant === "unet" ? `SmallUNet widths ${widthsOf}, ${config.stage4Convs ?? 1} conv(s) at stride 8` : config.variant === "small" ? `SmallFCN${config.fullResolutionSkip ? " + full-res skip" : ""} widths ${(config.widths ?? [config.width, 2 * config.width, 4 * config.width, 4 * config.width]).join("/")}, ${config.stage4Convs ?? 1} conv(s) at stride 8` : `FCN-${config.variant} width ${config.width}`;
+  const modelName = config.variant === "unet" ? `SmallUNet widths ${widthsOf}, ${config.stage4Convs ?? 1} conv(s) at stride 8, ${config.decoderConvs ?? 1} per decoder stage` : config.variant === "small" ? `SmallFCN${config.fullResolutionSkip ? " + full-res skip" : ""} widths ${(config.widths ?? [config.width, 2 * config.width, 4 * config.width, 4 * config.width]).join("/")}, ${config.stage4Convs ?? 1} conv(s) at stride 8` : `FCN-${config.variant} width ${config.width}`;
   const runDir = resolve(dirArg ?? join("runs", `${new Date().toISOString().replace(/[:.]/g, "-")}-seed${config.seed}`));
   console.log(
     `model: ${modelName}; data: ${config.trainSize}/${config.valSize}/${config.testSize} canvases ${config.canvas}×${config.canvas} with ${config.digits} digits; batch ${config.batchSize}, AdamW lr ${config.lr}`,

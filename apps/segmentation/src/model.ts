@@ -5,9 +5,16 @@ import { Conv2d, MaxPool2d, Module, ReLU, Sequential, type ConvTranspose2d } fro
 import { BatchNorm2d } from "@gradkit/norm";
 import type { Rng } from "@gradkit/tensor";
 
+/** `n` × (conv 3×3 (padding 1, no bias) → BatchNorm → ReLU) in one flat Sequential: the first conv takes `inC` channels, every one gives `outC`. */
+function convBnReluStack(inC: number, outC: number, n: number, rng: Rng): Sequential {
+  const layers: Module[] = [];
+  for (let i = 0; i < n; i++) layers.push(new Conv2d(i === 0 ? inC : outC, outC, 3, { padding: 1, bias: false, rng }), new BatchNorm2d(outC), new ReLU());
+  return new Sequential(...layers);
+}
+
 /** conv 3×3 (padding 1, no bias) → BatchNorm → ReLU. */
 function convBnRelu(inC: number, outC: number, rng: Rng): Sequential {
-  return new Sequential(new Conv2d(inC, outC, 3, { padding: 1, bias: false, rng }), new BatchNorm2d(outC), new ReLU());
+  return convBnReluStack(inC, outC, 1, rng);
 }
 
 export interface SmallFcnOptions {
@@ -86,10 +93,17 @@ export interface SmallUNetOptions {
   widths?: [number, number, number, number];
   /** conv+BN+ReLU layers in stage 4, at stride 8 (default 1). */
   stage4Convs?: number;
+  /**
+   * conv+BN+ReLU layers per decoder stage (default 1; the U-Net paper has 2). They are flat in one Sequential
+   * (`dec3.0`, `dec3.1` for the first conv and BN, then `dec3.3`, `dec3.4`, …), so weights from a run with fewer
+   * load into the first ones.
+   */
+  decoderConvs?: number;
   numClasses: number;
   inChannels?: number;
   rng: Rng;
 }
+
 
 /** ×2 bilinear upsampling, half-pixel centres (PyTorch's `align_corners=False`). */
 function up2(x: Tensor): Tensor {
@@ -136,9 +150,11 @@ export class SmallUNet extends Module {
       "stage4",
       stage4Convs === 1 ? convBnRelu(w3, w4, rng) : new Sequential(...Array.from({ length: stage4Convs }, (_, i) => convBnRelu(i === 0 ? w3 : w4, w4, rng))),
     );
-    this.dec3 = this.registerModule("dec3", convBnRelu(w4 + w3, w3, rng));
-    this.dec2 = this.registerModule("dec2", convBnRelu(w3 + w2, w2, rng));
-    this.dec1 = this.registerModule("dec1", convBnRelu(w2 + w1, w1, rng));
+    const dc = options.decoderConvs ?? 1;
+    if (!Number.isInteger(dc) || dc < 1) throw new Error(`SmallUNet: decoderConvs: expected a positive integer; received ${String(dc)}.`);
+    this.dec3 = this.registerModule("dec3", convBnReluStack(w4 + w3, w3, dc, rng));
+    this.dec2 = this.registerModule("dec2", convBnReluStack(w3 + w2, w2, dc, rng));
+    this.dec1 = this.registerModule("dec1", convBnReluStack(w2 + w1, w1, dc, rng));
     this.score = this.registerModule("score", new Conv2d(w1, options.numClasses, 1, { rng }));
   }
 

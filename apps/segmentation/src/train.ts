@@ -23,10 +23,12 @@ export interface SegmentationConfig {
   variant: "small" | "unet" | "32s" | "16s" | "8s";
   /** First-stage width. */
   width: number;
-  /** SmallFCN only: the four stage widths, instead of w, 2w, 4w, 4w from `width`. */
+  /** SmallFCN and SmallUNet: the four stage widths, instead of w, 2w, 4w, 4w from `width`. */
   widths?: [number, number, number, number];
-  /** SmallFCN only: conv+BN+ReLU layers in stage 4 (stride 8); default 1. */
+  /** SmallFCN and SmallUNet: conv+BN+ReLU layers in stage 4 (stride 8); default 1. */
   stage4Convs?: number;
+  /** SmallUNet only: conv+BN+ReLU layers per decoder stage; default 1. */
+  decoderConvs?: number;
   /** SmallFCN only: add the full-resolution skip (score_full). */
   fullResolutionSkip: boolean;
   /** Dropout after fc6 and fc7 (the paper's 0.5; 0 for short runs). */
@@ -107,10 +109,10 @@ export function makeData(c: Pick<SegmentationConfig, "canvas" | "digits" | "trai
   return { train: make("train", c.trainSize), validation: make("validation", c.valSize), test: make("test", c.testSize) };
 }
 
-export function buildModel(c: Pick<SegmentationConfig, "variant" | "width" | "widths" | "stage4Convs" | "fullResolutionSkip" | "dropout" | "seed">): Module {
+export function buildModel(c: Pick<SegmentationConfig, "variant" | "width" | "widths" | "stage4Convs" | "decoderConvs" | "fullResolutionSkip" | "dropout" | "seed">): Module {
   const w = c.width;
   if (c.variant === "unet")
-    return new SmallUNet({ widths: c.widths ?? [w, 2 * w, 4 * w, 4 * w], stage4Convs: c.stage4Convs, numClasses: NUM_CLASSES, inChannels: 1, rng: createRng(c.seed) });
+    return new SmallUNet({ widths: c.widths ?? [w, 2 * w, 4 * w, 4 * w], stage4Convs: c.stage4Convs, decoderConvs: c.decoderConvs, numClasses: NUM_CLASSES, inChannels: 1, rng: createRng(c.seed) });
   if (c.variant === "small")
     return new SmallFCN({
       widths: c.widths ?? [w, 2 * w, 4 * w, 4 * w],
@@ -194,6 +196,9 @@ export function runSegmentation(config: SegmentationConfig, runDir: string, opti
       checkpointDir: runDir,
       checkpointEvery: 100,
       log: (m) => print?.(m),
+      // Warm starts: the run guard's reference is an untrained model's loss, ln(classes), not the trained first
+      // step's (which one noisy batch can exceed 3 times over).
+      ...(config.init !== undefined ? { guard: { reference: Math.log(NUM_CLASSES) } } : {}),
     });
     if (resuming) {
       trainer.resume(runDir);

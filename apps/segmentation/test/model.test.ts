@@ -31,6 +31,15 @@ describe("SmallUNet", () => {
     const decoder = cbr(w4 + w3, w3) + cbr(w3 + w2, w2) + cbr(w2 + w1, w1) + (w1 * 11 + 11);
     expect(encoder + decoder).toBe(409_291);
     expect(net.numParameters()).toBe(409_291);
+    // Two convs per decoder stage (the U-Net paper's): each stage adds conv(w → w) + BN.
+    const two = new SmallUNet({ widths: [w1, w2, w3, w4], stage4Convs: 3, decoderConvs: 2, numClasses: 11, rng: createRng(0) });
+    expect(two.numParameters()).toBe(409_291 + cbr(w3, w3) + cbr(w2, w2) + cbr(w1, w1));
+    // Flat names: the first conv and BN keep the 1-conv model's keys, so its weights load into them.
+    const { missingKeys, unexpectedKeys } = two.loadStateDict(net.stateDict(), { strict: false });
+    expect(unexpectedKeys).toEqual([]);
+    expect(missingKeys.filter((k) => k.endsWith(".weight")).sort()).toEqual(["dec1.3.weight", "dec1.4.weight", "dec2.3.weight", "dec2.4.weight", "dec3.3.weight", "dec3.4.weight"]);
+    expect(() => new SmallUNet({ numClasses: 11, decoderConvs: 0, rng: createRng(0) })).toThrow("SmallUNet: decoderConvs: expected a positive integer; received 0.");
+    two.dispose();
     const y = net.call(tf.zeros([2, 32, 40, 1]));
     expect(y.shape).toEqual([2, 32, 40, 11]);
     y.dispose();

@@ -24,6 +24,12 @@ export interface GuardOptions {
   lrFactor?: number;
   /** Rollbacks allowed before the guard stops instead. Default 3. */
   maxRollbacks?: number;
+  /**
+   * The loss that `factor` multiplies. Default: the first step's loss. A warm-started run (a trained model)
+   * starts with a small loss that one noisy batch can exceed 3 times over, so there pass the loss of an
+   * untrained model instead, e.g. ln(classes) for cross-entropy.
+   */
+  reference?: number;
 }
 
 export interface TrainerOptions {
@@ -100,6 +106,10 @@ export class Trainer {
     }
     const factor = options.guard === false ? 3 : (options.guard?.factor ?? 3);
     if (!(factor > 1)) throw new TrainError("TRAIN_BAD_OPTION", `Trainer: guard.factor must be > 1; received ${describeValue(factor)}.`, { option: "guard.factor", received: factor });
+    const reference = options.guard === false ? undefined : options.guard?.reference;
+    if (reference !== undefined && !(Number.isFinite(reference) && reference > 0)) {
+      throw new TrainError("TRAIN_BAD_OPTION", `Trainer: guard.reference must be a finite number > 0; received ${describeValue(reference)}.`, { option: "guard.reference", received: reference });
+    }
     this.options = options;
     this.model = options.model;
     this.optimizer = options.optimizer;
@@ -164,9 +174,11 @@ export class Trainer {
     if (this.initialLoss === null && Number.isFinite(loss)) this.initialLoss = loss;
     if (guard === false) return true;
     const factor = guard?.factor ?? 3;
-    const bad = !Number.isFinite(loss) || (this.initialLoss !== null && loss > factor * this.initialLoss);
+    const reference = guard?.reference ?? this.initialLoss;
+    const bad = !Number.isFinite(loss) || (reference !== null && loss > factor * reference);
     if (!bad) return true;
-    const what = Number.isFinite(loss) ? `loss ${loss} is above ${factor} × the initial loss ${this.initialLoss}` : `loss is ${loss}`;
+    const of = guard?.reference !== undefined ? `the reference loss ${reference}` : `the initial loss ${reference}`;
+    const what = Number.isFinite(loss) ? `loss ${loss} is above ${factor} × ${of}` : `loss is ${loss}`;
     const dir = this.options.checkpointDir;
     const canRollback = dir !== undefined && fs.existsSync(path.join(dir, CHECKPOINT_JSON)) && this.rollbacks < (guard?.maxRollbacks ?? 3);
     if ((guard?.action ?? "stop") === "rollback" && canRollback) {

@@ -94,6 +94,34 @@ describe("Trainer", () => {
     expect(messages).toEqual(["run guard: at step 2 the loss is NaN; stopped."]);
   });
 
+  it("guard.reference replaces the first step's loss: a spike of 4× the first loss passes under a larger reference, and one above 3× the reference stops", () => {
+    const run = makeRun({ n: 24 });
+    let calls = 0;
+    // Step 3's loss is 4× its natural value (above 3× the first loss, ~ln 3), then step 5's is 100 + that.
+    const loss = (o: tf.Tensor, y: tf.Tensor) =>
+      tf.tidy(() => {
+        const l = tf.losses.softmaxCrossEntropy(tf.oneHot(tf.cast(y, "int32"), 3), o);
+        calls++;
+        return calls === 3 ? tf.mul(l, 4) : calls === 5 ? tf.add(l, 100) : l;
+      });
+    const messages: string[] = [];
+    const reference = 10;
+    const t = new Trainer({ ...run, val: undefined, steps: 8, loss, guard: { reference }, log: (m) => void messages.push(m) });
+    t.fit();
+    expect(t.step).toBe(4);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatch(/^run guard: at step 4 the loss 10\d\.[\d]+ is above 3 × the reference loss 10; stopped\.$/);
+    // The same run without a reference stops at the 4× spike.
+    calls = 0;
+    const run2 = makeRun({ n: 24 });
+    const t2 = new Trainer({ ...run2, val: undefined, steps: 8, loss, log: () => undefined });
+    t2.fit();
+    expect(t2.step).toBe(2);
+    for (const bad of [0, -1, Number.NaN, Infinity]) {
+      expect(() => new Trainer({ ...makeRun({ n: 24 }), guard: { reference: bad } })).toThrow(`Trainer: guard.reference must be a finite number > 0; received ${bad}.`);
+    }
+  });
+
   it("the run guard rolls back to the last checkpoint on a loss above 3× the initial loss", () => {
     const dir = tmp();
     const messages: string[] = [];
