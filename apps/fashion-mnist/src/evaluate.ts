@@ -15,8 +15,8 @@ import "@gradkit/backend-webgpu/register";
 import "@gradkit/backend-cuda/register";
 import { DataLoader } from "@gradkit/data";
 import { Module } from "@gradkit/nn";
-import { ensureGradients, loadSafetensors } from "@gradkit/tensor";
-import { evaluateEnsemble } from "@gradkit/train";
+import { ensureGradients } from "@gradkit/tensor";
+import { evaluateEnsemble, readCheckpoint } from "@gradkit/train";
 import { buildModel, DEFAULT_CONFIG, loadFashion, type FashionConfig } from "./train.js";
 
 /** A classifier whose output is log of the mean of softmax(f(x)) and softmax(f(mirrored x)) (NHWC: mirrored along W). */
@@ -36,15 +36,14 @@ export class FlipTTA extends Module {
 /** The model of `runDir` (its config.json) with its final weights (checkpoint.json's file). */
 export function loadRun(runDir: string): { model: Module; config: FashionConfig; weights: string } {
   const config = JSON.parse(readFileSync(join(runDir, "config.json"), "utf8")) as FashionConfig;
-  const checkpoint = JSON.parse(readFileSync(join(runDir, "checkpoint.json"), "utf8")) as { weights: string };
   const model = buildModel(config);
-  const { tensors } = loadSafetensors(readFileSync(join(runDir, checkpoint.weights)));
+  const { state, weights } = readCheckpoint(runDir);
   try {
-    model.loadStateDict(tensors);
+    model.loadStateDict(weights);
   } finally {
-    tf.dispose(Object.values(tensors));
+    tf.dispose(Object.values(weights));
   }
-  return { model, config, weights: checkpoint.weights };
+  return { model, config, weights: state.weights };
 }
 
 async function main(): Promise<void> {

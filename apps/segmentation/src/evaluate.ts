@@ -20,8 +20,8 @@ import "@gradkit/backend-cuda/register";
 import { DataLoader, type Dataset, type DigitSegmentation } from "@gradkit/data";
 import { Module } from "@gradkit/nn";
 import { Ensemble } from "@gradkit/regularize";
-import { ensureGradients, loadSafetensors } from "@gradkit/tensor";
-import { meanIoU } from "@gradkit/train";
+import { ensureGradients } from "@gradkit/tensor";
+import { meanIoU, readCheckpoint } from "@gradkit/train";
 import { buildModel, makeData, NUM_CLASSES, type SegmentationConfig } from "./train.js";
 
 /**
@@ -60,16 +60,15 @@ export class ShiftTTA extends Module {
 /** The model of `runDir` (its config.json) with its final weights (checkpoint.json's file). */
 export function loadRun(runDir: string): { model: Module; config: SegmentationConfig; weights: string } {
   const config = JSON.parse(readFileSync(join(runDir, "config.json"), "utf8")) as SegmentationConfig;
-  const checkpoint = JSON.parse(readFileSync(join(runDir, "checkpoint.json"), "utf8")) as { weights: string };
   const model = buildModel(config);
-  const { tensors } = loadSafetensors(readFileSync(join(runDir, checkpoint.weights)));
+  const { state, weights } = readCheckpoint(runDir);
   try {
-    model.loadStateDict(tensors);
+    model.loadStateDict(weights);
   } finally {
-    tf.dispose(Object.values(tensors));
+    tf.dispose(Object.values(weights));
   }
   model.eval();
-  return { model, config, weights: checkpoint.weights };
+  return { model, config, weights: state.weights };
 }
 
 /** Mean IoU (@gradkit/train's meanIoU over the whole pass) of `model` in eval mode on `set`. */
