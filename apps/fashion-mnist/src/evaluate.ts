@@ -16,7 +16,7 @@ import "@gradkit/backend-cuda/register";
 import { DataLoader } from "@gradkit/data";
 import { Module } from "@gradkit/nn";
 import { ensureGradients } from "@gradkit/tensor";
-import { evaluateEnsemble, readCheckpoint } from "@gradkit/train";
+import { evaluateEnsemble, loadCheckpointWeights } from "@gradkit/train";
 import { buildModel, DEFAULT_CONFIG, loadFashion, type FashionConfig } from "./train.js";
 
 /** A classifier whose output is log of the mean of softmax(f(x)) and softmax(f(mirrored x)) (NHWC: mirrored along W). */
@@ -37,12 +37,7 @@ export class FlipTTA extends Module {
 export function loadRun(runDir: string): { model: Module; config: FashionConfig; weights: string } {
   const config = JSON.parse(readFileSync(join(runDir, "config.json"), "utf8")) as FashionConfig;
   const model = buildModel(config);
-  const { state, weights } = readCheckpoint(runDir);
-  try {
-    model.loadStateDict(weights);
-  } finally {
-    tf.dispose(Object.values(weights));
-  }
+  const state = loadCheckpointWeights(runDir, model);
   return { model, config, weights: state.weights };
 }
 

@@ -3,7 +3,8 @@ import * as path from "node:path";
 import { loadSafetensors, saveSafetensors, type RngState } from "@gradkit/tensor";
 import type { OptimizerStateDict } from "@gradkit/optim";
 import type { LRSchedulerStateDict } from "@gradkit/schedulers";
-import type * as tf from "@tensorflow/tfjs-core";
+import * as tf from "@tensorflow/tfjs-core";
+import type { Module } from "@gradkit/nn";
 import { writeFileAtomic } from "./atomic.js";
 import { TrainError } from "./errors.js";
 
@@ -57,4 +58,18 @@ export function readCheckpoint(dir: string): { state: CheckpointState; weights: 
   }
   const loaded = loadSafetensors(new Uint8Array(fs.readFileSync(path.join(dir, state.weights))));
   return { state, weights: loaded.tensors as Record<string, tf.Tensor> };
+}
+
+/**
+ * Loads the weights of the latest checkpoint in `dir` into `model` (strict `loadStateDict`: every key must
+ * match) and returns the checkpoint's state; the weight tensors read from the file are disposed.
+ */
+export function loadCheckpointWeights(dir: string, model: Module): CheckpointState {
+  const { state, weights } = readCheckpoint(dir);
+  try {
+    model.loadStateDict(weights);
+  } finally {
+    tf.dispose(Object.values(weights));
+  }
+  return state;
 }

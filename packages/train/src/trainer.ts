@@ -11,7 +11,7 @@ import type { DataLoader } from "@gradkit/data";
 import { parseSafetensorsHeader, type Rng } from "@gradkit/tensor";
 import type { Callback, Logs } from "./callback.js";
 import { accuracy, meanLoss, type Metric } from "./metrics.js";
-import { CHECKPOINT_FORMAT, CHECKPOINT_JSON, readCheckpoint, writeCheckpoint, type CheckpointState } from "./checkpoint.js";
+import { CHECKPOINT_FORMAT, CHECKPOINT_JSON, loadCheckpointWeights, writeCheckpoint, type CheckpointState } from "./checkpoint.js";
 import { TrainError } from "./errors.js";
 
 /** What the run guard does when the loss is not finite or exceeds `factor` × the initial loss. */
@@ -362,12 +362,7 @@ export class Trainer {
 
   private restore(dir: string): void {
     this.checkResumable(dir);
-    const { state, weights } = readCheckpoint(dir);
-    try {
-      this.model.loadStateDict(weights);
-    } finally {
-      tf.dispose(Object.values(weights));
-    }
+    const state = loadCheckpointWeights(dir, this.model);
     this.optimizer.loadStateDict(state.optimizer);
     if (state.scheduler !== null) this.options.scheduler?.loadStateDict(state.scheduler);
     if (state.rng !== null) this.options.rng?.setState(state.rng);

@@ -6,7 +6,8 @@ import { build } from "esbuild";
 import { LRScheduler } from "@gradkit/schedulers";
 import { createRng } from "@gradkit/tensor";
 import { beforeAll, describe, expect, it } from "vitest";
-import { CHECKPOINT_JSON, ema, readCheckpoint, Trainer } from "../src/index.js";
+import { countLive } from "@gradkit/tensor";
+import { CHECKPOINT_JSON, ema, loadCheckpointWeights, readCheckpoint, Trainer } from "../src/index.js";
 import { cpu, makeRun, weightsOf } from "./helpers.js";
 
 beforeAll(cpu);
@@ -54,6 +55,22 @@ describe("checkpoints and resume", () => {
     expect(Object.keys(state.callbacks)).toEqual(["ema"]);
     expect(Object.keys(weights).sort()).toEqual(["1.bias", "1.weight", "3.bias", "3.weight"]);
     expect(() => trainer(undefined, 1).t.resume(tmp())).toThrow(/no checkpoint in/);
+  });
+
+  it("loadCheckpointWeights puts the checkpoint's weights into a fresh model, returns its state and frees what it read", () => {
+    const dir = tmp();
+    const { t, run } = trainer(dir, 3);
+    t.fit();
+    t.save(dir);
+    const fresh = makeRun({ n: 60 }).model; // untrained: differs from the trained run;
+    expect(weightsOf(fresh)).not.toEqual(weightsOf(run.model));
+    const before = countLive();
+    const state = loadCheckpointWeights(dir, fresh);
+    expect(countLive()).toBe(before);
+    expect(weightsOf(fresh)).toEqual(weightsOf(run.model));
+    expect(state.weights).toBe("weights-3.safetensors");
+    expect(state.trainer.step).toBe(3);
+    expect(() => loadCheckpointWeights(tmp(), fresh)).toThrow(/no checkpoint in/);
   });
 });
 
