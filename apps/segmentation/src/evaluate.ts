@@ -21,7 +21,7 @@ import { DataLoader, type Dataset, type DigitSegmentation } from "@gradkit/data"
 import { Module } from "@gradkit/nn";
 import { Ensemble } from "@gradkit/regularize";
 import { ensureGradients } from "@gradkit/tensor";
-import { meanIoU, readCheckpoint } from "@gradkit/train";
+import { meanIoU, loadCheckpointWeights } from "@gradkit/train";
 import { buildModel, makeData, NUM_CLASSES, type SegmentationConfig } from "./train.js";
 
 /**
@@ -61,36 +61,41 @@ export class ShiftTTA extends Module {
 export function loadRun(runDir: string): { model: Module; config: SegmentationConfig; weights: string } {
   const config = JSON.parse(readFileSync(join(runDir, "config.json"), "utf8")) as SegmentationConfig;
   const model = buildModel(config);
-  const { state, weights } = readCheckpoint(runDir);
-  try {
-    model.loadStateDict(weights);
-  } finally {
-    tf.dispose(Object.values(weights));
-  }
+  const state = loadCheckpointWeights(runDir, model);
   model.eval();
   return { model, config, weights: state.weights };
 }
 
-/** Mean IoU (@gradkit/train's meanIoU over the whole pass) of `model` in eval mode on `set`. */
-export function evaluateMeanIoU(model: Module, set: Dataset, batchSize = 50): number {
-  const metric = meanIoU(NUM_CLASSES);
+/**
+ * Runs `model` in eval mode over `set` in order, `batchSize` canvases at a time, and hands each batch's
+ * output and labels to `visit` (with the index of the batch's first canvas); the tensors are freed after it,
+ * and the model's train/eval mode is restored.
+ */
+function forEachBatch(model: Module, set: Dataset, batchSize: number, visit: (output: tf.Tensor, y: tf.Tensor, first: number) => void): void {
   const loader = new DataLoader(set, { batchSize, shuffle: false, prefetch: 0 });
   const mode = model.training;
   model.eval();
   try {
-    for (let i = 0; i < loader.numBatches; i++) {
-      const { x, y } = loader.makeBatch(0, i);
+    for (let b = 0; b < loader.numBatches; b++) {
+      const { x, y } = loader.makeBatch(0, b);
+      const batch: tf.Tensor[] = [x, y];
       try {
         const output = model.call(x);
-        metric.update({ output, y, loss: Number.NaN }); // meanIoU reads output and y only
-        output.dispose();
+        batch.push(output);
+        visit(output, y, b * batchSize);
       } finally {
-        tf.dispose([x, y]);
+        tf.dispose(batch);
       }
     }
   } finally {
     model.train(mode);
   }
+}
+
+/** Mean IoU (@gradkit/train's meanIoU over the whole pass) of `model` in eval mode on `set`. */
+export function evaluateMeanIoU(model: Module, set: Dataset, batchSize = 50): number {
+  const metric = meanIoU(NUM_CLASSES);
+  forEachBatch(model, set, batchSize, (output, y) => metric.update({ output, y, loss: Number.NaN })); // meanIoU reads output and y only
   return metric.compute();
 }
 
@@ -110,34 +115,20 @@ export interface PixelCount {
  */
 export function pixelErrors(model: Module, set: DigitSegmentation, batchSize = 50): Record<"ambiguous" | "crowded" | "alone" | "background", PixelCount> {
   const out = { ambiguous: { pixels: 0, wrong: 0 }, crowded: { pixels: 0, wrong: 0 }, alone: { pixels: 0, wrong: 0 }, background: { pixels: 0, wrong: 0 } };
-  const loader = new DataLoader(set, { batchSize, shuffle: false, prefetch: 0 });
-  const mode = model.training;
-  model.eval();
-  try {
-    for (let b = 0; b < loader.numBatches; b++) {
-      const { x, y } = loader.makeBatch(0, b);
-      let pred: Int32Array;
-      let truth: Int32Array;
-      try {
-        pred = tf.tidy(() => tf.argMax(model.call(x), -1)).dataSync() as Int32Array;
-        truth = y.dataSync() as Int32Array;
-      } finally {
-        tf.dispose([x, y]);
-      }
-      const pixels = truth.length / y.shape[0];
-      for (let k = 0; k < y.shape[0]; k++) {
-        const { classes, boxes } = set.coverage(b * batchSize + k);
-        for (let a = 0; a < pixels; a++) {
-          const t = truth[k * pixels + a];
-          const kind = t === 0 ? out.background : classes[a] >= 2 ? out.ambiguous : boxes[a] >= 2 ? out.crowded : out.alone;
-          kind.pixels += 1;
-          if (pred[k * pixels + a] !== t) kind.wrong += 1;
-        }
+  forEachBatch(model, set, batchSize, (output, y, first) => {
+    const pred = tf.tidy(() => tf.argMax(output, -1)).dataSync() as Int32Array;
+    const truth = y.dataSync() as Int32Array;
+    const pixels = truth.length / y.shape[0];
+    for (let k = 0; k < y.shape[0]; k++) {
+      const { classes, boxes } = set.coverage(first + k);
+      for (let a = 0; a < pixels; a++) {
+        const t = truth[k * pixels + a];
+        const kind = t === 0 ? out.background : classes[a] >= 2 ? out.ambiguous : boxes[a] >= 2 ? out.crowded : out.alone;
+        kind.pixels += 1;
+        if (pred[k * pixels + a] !== t) kind.wrong += 1;
       }
     }
-  } finally {
-    model.train(mode);
-  }
+  });
   return out;
 }
 
@@ -172,13 +163,14 @@ async function main(): Promise<void> {
   console.log(`backend ${sel.name}; ${sets.map(([n, s]) => `${s.length} ${n}`).join(", ")} canvases`);
   const line = (what: string, model: Module) => console.log(`${what}: ${sets.map(([n, s]) => `${n} mean IoU ${evaluateMeanIoU(model, s).toFixed(4)}`).join(", ")}`);
   // In a macrotask: on webgpu in Node the synchronous reads wait for the GPU there (see macrotask).
+  // Each member, then (with more than one) their ensemble.
+  const evaluated: [string, Module][] = members.map((m, i) => [`${runs[i]} (${m.weights}, ${m.config.variant === "unet" ? "SmallUNet" : m.config.variant === "small" ? "SmallFCN" : `FCN-${m.config.variant}`})`, m.model]);
+  if (members.length > 1) evaluated.push([`ensemble of ${members.length}`, new Ensemble(members.map((m) => m.model))]);
   await macrotask(() => {
-    members.forEach((m, i) => line(`${runs[i]} (${m.weights}, ${m.config.variant === "unet" ? "SmallUNet" : m.config.variant === "small" ? "SmallFCN" : `FCN-${m.config.variant}`})`, m.model));
-    if (members.length > 1) line(`ensemble of ${members.length}`, new Ensemble(members.map((m) => m.model)));
+    for (const [what, model] of evaluated) line(what, model);
     if (errors) {
       const [name, set] = sets[sets.length - 1];
-      const all = members.length > 1 ? [...members.map((m, i) => [runs[i], m.model] as const), [`ensemble of ${members.length}`, new Ensemble(members.map((m) => m.model))] as const] : [[runs[0], members[0].model] as const];
-      for (const [what, model] of all) {
+      for (const [what, model] of evaluated) {
         const e = pixelErrors(model, set);
         const digitPixels = e.ambiguous.pixels + e.crowded.pixels + e.alone.pixels;
         const pc = (c: PixelCount) => `${c.wrong}/${c.pixels} wrong (${((100 * c.wrong) / Math.max(1, c.pixels)).toFixed(2)} %)`;

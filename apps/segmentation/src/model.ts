@@ -17,6 +17,30 @@ function convBnRelu(inC: number, outC: number, rng: Rng): Sequential {
   return convBnReluStack(inC, outC, 1, rng);
 }
 
+/**
+ * The encoder SmallFCN and SmallUNet share, built in one place so that their parameter names and shapes stay
+ * equal (weights move between them with `--init`): stage1 conv·w1 → pool, stage2 conv·w2 → pool, stage3
+ * conv·w3, conv·w3 → pool, stage4 `stage4Convs` × conv·w4 at stride 8. Subclasses add their heads.
+ */
+abstract class SmallEncoderNet extends Module {
+  readonly stage1: Sequential;
+  readonly stage2: Sequential;
+  readonly stage3: Sequential;
+  readonly stage4: Sequential;
+
+  constructor(who: string, [w1, w2, w3, w4]: [number, number, number, number], stage4Convs: number, inChannels: number, rng: Rng) {
+    super();
+    this.stage1 = this.registerModule("stage1", new Sequential(convBnRelu(inChannels, w1, rng), new MaxPool2d(2, { stride: 2 })));
+    this.stage2 = this.registerModule("stage2", new Sequential(convBnRelu(w1, w2, rng), new MaxPool2d(2, { stride: 2 })));
+    this.stage3 = this.registerModule("stage3", new Sequential(convBnRelu(w2, w3, rng), convBnRelu(w3, w3, rng), new MaxPool2d(2, { stride: 2 })));
+    if (!Number.isInteger(stage4Convs) || stage4Convs < 1) throw new Error(`${who}: stage4Convs: expected a positive integer; received ${String(stage4Convs)}.`);
+    this.stage4 = this.registerModule(
+      "stage4",
+      stage4Convs === 1 ? convBnRelu(w3, w4, rng) : new Sequential(...Array.from({ length: stage4Convs }, (_, i) => convBnRelu(i === 0 ? w3 : w4, w4, rng))),
+    );
+  }
+}
+
 export interface SmallFcnOptions {
   /** Channels of the four stages (default [8, 16, 32, 32]). */
   widths?: [number, number, number, number];
@@ -46,11 +70,7 @@ export interface SmallFcnOptions {
  * Skip fusion and bilinear-initialized transposed convolutions as in Long et al. 2015.
  * H and W must be multiples of 8.
  */
-export class SmallFCN extends Module {
-  readonly stage1: Sequential;
-  readonly stage2: Sequential;
-  readonly stage3: Sequential;
-  readonly stage4: Sequential;
+export class SmallFCN extends SmallEncoderNet {
   readonly scoreFr: Conv2d;
   readonly scorePool2: Conv2d;
   readonly upscore2: ConvTranspose2d;
@@ -58,19 +78,11 @@ export class SmallFCN extends Module {
   readonly scoreFull: Conv2d | undefined;
 
   constructor(options: SmallFcnOptions) {
-    super();
-    const [w1, w2, w3, w4] = options.widths ?? [8, 16, 32, 32];
+    const widths = options.widths ?? [8, 16, 32, 32];
+    super("SmallFCN", widths, options.stage4Convs ?? 1, options.inChannels ?? 1, options.rng);
+    const [w1, w2, , w4] = widths;
     const rng = options.rng;
     const k = options.numClasses;
-    this.stage1 = this.registerModule("stage1", new Sequential(convBnRelu(options.inChannels ?? 1, w1, rng), new MaxPool2d(2, { stride: 2 })));
-    this.stage2 = this.registerModule("stage2", new Sequential(convBnRelu(w1, w2, rng), new MaxPool2d(2, { stride: 2 })));
-    this.stage3 = this.registerModule("stage3", new Sequential(convBnRelu(w2, w3, rng), convBnRelu(w3, w3, rng), new MaxPool2d(2, { stride: 2 })));
-    const stage4Convs = options.stage4Convs ?? 1;
-    if (!Number.isInteger(stage4Convs) || stage4Convs < 1) throw new Error(`SmallFCN: stage4Convs: expected a positive integer; received ${String(stage4Convs)}.`);
-    this.stage4 = this.registerModule(
-      "stage4",
-      stage4Convs === 1 ? convBnRelu(w3, w4, rng) : new Sequential(...Array.from({ length: stage4Convs }, (_, i) => convBnRelu(i === 0 ? w3 : w4, w4, rng))),
-    );
     this.scoreFr = this.registerModule("score_fr", new Conv2d(w4, k, 1, { rng }));
     this.scorePool2 = this.registerModule("score_pool2", new Conv2d(w2, k, 1, { rng }));
     this.upscore2 = this.registerModule("upscore2", bilinearUpsampler(k, 2, rng));
@@ -127,29 +139,17 @@ function up2(x: Tensor): Tensor {
  * SmallFCN's, so `--init` can start the encoder from a SmallFCN run (the decoder starts fresh).
  * H and W must be multiples of 8.
  */
-export class SmallUNet extends Module {
-  readonly stage1: Sequential;
-  readonly stage2: Sequential;
-  readonly stage3: Sequential;
-  readonly stage4: Sequential;
+export class SmallUNet extends SmallEncoderNet {
   readonly dec3: Sequential;
   readonly dec2: Sequential;
   readonly dec1: Sequential;
   readonly score: Conv2d;
 
   constructor(options: SmallUNetOptions) {
-    super();
-    const [w1, w2, w3, w4] = options.widths ?? [16, 32, 64, 96];
+    const widths = options.widths ?? [16, 32, 64, 96];
+    super("SmallUNet", widths, options.stage4Convs ?? 1, options.inChannels ?? 1, options.rng);
+    const [w1, w2, w3, w4] = widths;
     const rng = options.rng;
-    this.stage1 = this.registerModule("stage1", new Sequential(convBnRelu(options.inChannels ?? 1, w1, rng), new MaxPool2d(2, { stride: 2 })));
-    this.stage2 = this.registerModule("stage2", new Sequential(convBnRelu(w1, w2, rng), new MaxPool2d(2, { stride: 2 })));
-    this.stage3 = this.registerModule("stage3", new Sequential(convBnRelu(w2, w3, rng), convBnRelu(w3, w3, rng), new MaxPool2d(2, { stride: 2 })));
-    const stage4Convs = options.stage4Convs ?? 1;
-    if (!Number.isInteger(stage4Convs) || stage4Convs < 1) throw new Error(`SmallUNet: stage4Convs: expected a positive integer; received ${String(stage4Convs)}.`);
-    this.stage4 = this.registerModule(
-      "stage4",
-      stage4Convs === 1 ? convBnRelu(w3, w4, rng) : new Sequential(...Array.from({ length: stage4Convs }, (_, i) => convBnRelu(i === 0 ? w3 : w4, w4, rng))),
-    );
     const dc = options.decoderConvs ?? 1;
     if (!Number.isInteger(dc) || dc < 1) throw new Error(`SmallUNet: decoderConvs: expected a positive integer; received ${String(dc)}.`);
     this.dec3 = this.registerModule("dec3", convBnReluStack(w4 + w3, w3, dc, rng));
