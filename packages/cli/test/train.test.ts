@@ -35,7 +35,7 @@ describe("gradkit train --config", () => {
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     const files = fs.readdirSync(runDir).filter((f) => f !== "report.html" && f !== "charts").sort();
-    expect(files).toEqual(["checkpoint.json", "config.json", "metrics.jsonl", "status.json", "summary.json", "weights-5.safetensors"]);
+    expect(files).toEqual(["checkpoint.json", "config.json", "metrics.jsonl", "state-5.safetensors", "status.json", "summary.json", "weights-5.safetensors"]);
     // @gradkit/report's writeReport, when it works, writes report.html; otherwise the command says why it skipped it.
     const report = /^report: (.*)$/m.exec(r.stdout)![1];
     console.log(`gradkit train: report line: ${report}`);

@@ -99,8 +99,11 @@ function checkpointStep(dir: string): number | undefined {
 }
 
 function copyCheckpoint(from: string, to: string): void {
-  const state = JSON.parse(fs.readFileSync(path.join(from, CHECKPOINT_JSON), "utf8")) as { weights: string };
-  writeFileAtomic(path.join(to, state.weights), fs.readFileSync(path.join(from, state.weights)));
+  const state = JSON.parse(fs.readFileSync(path.join(from, CHECKPOINT_JSON), "utf8")) as { weights: string; tensors?: string };
+  // The weights and (checkpoint format 2) the optimizer's and callbacks' state tensors.
+  for (const file of [state.weights, state.tensors]) {
+    if (file !== undefined) writeFileAtomic(path.join(to, file), fs.readFileSync(path.join(from, file)));
+  }
   const metrics = path.join(from, "metrics.jsonl");
   if (fs.existsSync(metrics)) writeFileAtomic(path.join(to, "metrics.jsonl"), fs.readFileSync(metrics));
   // checkpoint.json last: until it exists, the trial has no checkpoint and a crash here starts over.

@@ -57,6 +57,21 @@ describe("runStudy", () => {
     await expect(runStudy({ studyDir, base: tinyConfig(), strategy: randomSearch({ "optimizer.lr": logUniform(0.01, 0.5) }, { trials: 3 }) })).rejects.toThrow(/belongs to another search: its strategy|its space/);
   });
 
+  it("a warm-started trial (successive halving's promotion) continues its source's checkpoint, momentum included", async () => {
+    // SGD with momentum has state tensors, which checkpoint format 2 keeps in a file beside the weights: the
+    // promotion must copy it too. Resuming is exact, so the promoted trial ends with the bytes of one trial
+    // that ran the whole budget.
+    const base = { ...tinyConfig(), optimizer: { name: "sgd", lr: 0.05, momentum: 0.9 } };
+    const dir = tmpDir("warm");
+    const r1 = await runTrial(path.join(dir, "r1"), base, { id: "r1", params: {}, budget: { epochs: 1 } }, quiet);
+    const r2 = await runTrial(path.join(dir, "r2"), base, { id: "r2", params: {}, budget: { epochs: 2 }, warmStart: "r1" }, quiet);
+    const whole = await runTrial(path.join(dir, "whole"), base, { id: "whole", params: {}, budget: { epochs: 2 } }, quiet);
+    expect([r1.status, r2.status, whole.status]).toEqual(["done", "done", "done"]);
+    expect([r1.steps, r2.steps]).toEqual([4, 8]);
+    expect(fs.readdirSync(path.join(dir, "r2")).filter((f) => f.endsWith(".safetensors")).sort()).toEqual(["state-8.safetensors", "weights-8.safetensors"]);
+    expect(Buffer.compare(finalWeights(path.join(dir, "r2")), finalWeights(path.join(dir, "whole")))).toBe(0);
+  });
+
   it("aborts a trial whose loss passes 3× its initial value or goes non-finite, with the guard's reason", async () => {
     const studyDir = tmpDir("abort");
     // SGD with lr = 1e4 on cross-entropy: the second step's loss is far above 3 × ln 10 (or NaN).

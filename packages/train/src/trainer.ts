@@ -11,7 +11,7 @@ import type { DataLoader } from "@gradkit/data";
 import { parseSafetensorsHeader, type Rng } from "@gradkit/tensor";
 import type { Callback, Logs } from "./callback.js";
 import { accuracy, meanLoss, type Metric } from "./metrics.js";
-import { CHECKPOINT_FORMAT, CHECKPOINT_JSON, loadCheckpointWeights, writeCheckpoint, type CheckpointState } from "./checkpoint.js";
+import { CHECKPOINT_FORMATS_READ, CHECKPOINT_JSON, loadCheckpointWeights, writeCheckpoint, type CheckpointState } from "./checkpoint.js";
 import { TrainError } from "./errors.js";
 
 /** What the run guard does when the loss is not finite or exceeds `factor` × the initial loss. */
@@ -325,7 +325,7 @@ export class Trainer {
         { dir, what, expected, received },
       );
     };
-    if (state.format !== CHECKPOINT_FORMAT) mismatch("format", CHECKPOINT_FORMAT, state.format);
+    if (!CHECKPOINT_FORMATS_READ.includes(state.format)) mismatch("format", CHECKPOINT_FORMATS_READ, state.format);
     const header = parseSafetensorsHeader(new Uint8Array(fs.readFileSync(path.join(dir, state.weights))));
     const saved = new Map(header.entries.map((e) => [e.name, e.shape]));
     const mine = Object.entries(this.model.stateDict()).map(([k, v]) => [k, v.shape] as const);

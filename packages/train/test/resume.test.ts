@@ -6,8 +6,8 @@ import { build } from "esbuild";
 import { LRScheduler } from "@gradkit/schedulers";
 import { createRng } from "@gradkit/tensor";
 import { beforeAll, describe, expect, it } from "vitest";
-import { countLive } from "@gradkit/tensor";
-import { CHECKPOINT_JSON, ema, loadCheckpointWeights, readCheckpoint, Trainer } from "../src/index.js";
+import { countLive, parseSafetensorsHeader } from "@gradkit/tensor";
+import { CHECKPOINT_FORMAT, CHECKPOINT_JSON, ema, loadCheckpointWeights, readCheckpoint, Trainer } from "../src/index.js";
 import { cpu, makeRun, weightsOf } from "./helpers.js";
 
 beforeAll(cpu);
@@ -33,21 +33,37 @@ describe("checkpoints and resume", () => {
     const second = fresh.t.resume(dir);
     expect([second.step, second.epoch, second.batch]).toEqual([7, 1, 2]);
     second.fit();
-    // float32 weights go through safetensors and the optimizer state through JSON numbers: both exact, so equality is exact.
+    // float32 weights and the optimizer's and EMA's state tensors go through safetensors: exact, so equality is exact.
     expect(weightsOf(second.model)).toEqual(weightsOf(whole.run.model));
     expect(second.optimizer.stateDict()).toEqual(whole.run.optimizer.stateDict());
     const shadow = (e: ReturnType<typeof ema>) => Object.fromEntries(Object.entries(e.ema!.averaged()).map(([k, v]) => [k, v.dataSync()]));
     expect(shadow(fresh.e)).toEqual(shadow(whole.e)); // the EMA callback's state went through the checkpoint too
   });
 
-  it("writes weights and state atomically and keeps only the current weights file", () => {
+  it("writes weights and state atomically and keeps only the current weights and state files", () => {
     const dir = tmp();
     const { t } = trainer(dir, 6);
     t.fit(); // checkpoints at the epoch end (step 5)
     t.save(dir);
     const files = fs.readdirSync(dir).sort();
-    expect(files).toEqual([CHECKPOINT_JSON, "weights-6.safetensors"]);
+    expect(files).toEqual([CHECKPOINT_JSON, "state-6.safetensors", "weights-6.safetensors"]);
+    // The state tensors are in the safetensors file, not the JSON: Adam's exp_avg and exp_avg_sq and the EMA's
+    // shadow, one each per parameter element: 3 × (16·16 + 16 + 16·3 + 3) = 3 × 323 float32 values.
+    const json = fs.readFileSync(path.join(dir, CHECKPOINT_JSON), "utf8");
+    expect(JSON.parse(json).format).toBe(CHECKPOINT_FORMAT);
+    expect(json).not.toContain('"values"');
+    const header = parseSafetensorsHeader(new Uint8Array(fs.readFileSync(path.join(dir, "state-6.safetensors"))));
+    expect(header.entries.map((e) => e.name).sort()).toEqual([
+      "callbacks/ema/shadow/1.bias",
+      "callbacks/ema/shadow/1.weight",
+      "callbacks/ema/shadow/3.bias",
+      "callbacks/ema/shadow/3.weight",
+      ...["1.bias", "1.weight", "3.bias", "3.weight"].flatMap((p) => [`optimizer/state/${p}/expAvg`, `optimizer/state/${p}/expAvgSq`]),
+    ]);
+    expect(header.entries.every((e) => e.dtype === "F32")).toBe(true);
+    expect(header.entries.reduce((n, e) => n + e.shape.reduce((a, b) => a * b, 1), 0)).toBe(3 * 323);
     const { state, weights } = readCheckpoint(dir);
+    expect(state.optimizer).toEqual(t.optimizer.stateDict()); // readCheckpoint puts the tensors back in place
     expect(state.trainer).toMatchObject({ step: 6, epoch: 1, batch: 1 });
     expect(state.data).toEqual({ seed: "3", epoch: 1, batch: 1 });
     expect(state.scheduler).not.toBeNull();
@@ -55,6 +71,34 @@ describe("checkpoints and resume", () => {
     expect(Object.keys(state.callbacks)).toEqual(["ema"]);
     expect(Object.keys(weights).sort()).toEqual(["1.bias", "1.weight", "3.bias", "3.weight"]);
     expect(() => trainer(undefined, 1).t.resume(tmp())).toThrow(/no checkpoint in/);
+  });
+
+  it("resumes a format-1 checkpoint (state tensors inline in the JSON) bit-identically, and names a missing state file", () => {
+    const whole = trainer(undefined, 13);
+    whole.t.fit();
+    const dir = tmp();
+    const first = trainer(dir, 7);
+    first.t.fit();
+    first.t.save(dir);
+    // Rewrite the checkpoint as format 1 wrote it: the state tensors as JSON arrays, no state file.
+    const { state, weights } = readCheckpoint(dir);
+    Object.values(weights).forEach((w) => w.dispose());
+    const { tensors, ...v1 } = state;
+    fs.rmSync(path.join(dir, tensors!));
+    fs.writeFileSync(path.join(dir, CHECKPOINT_JSON), JSON.stringify({ ...v1, format: "gradkit-train-checkpoint/1" }));
+    const fresh = trainer(dir, 13);
+    fresh.t.resume(dir).fit();
+    expect(weightsOf(fresh.t.model)).toEqual(weightsOf(whole.run.model));
+    expect(fresh.t.optimizer.stateDict()).toEqual(whole.run.optimizer.stateDict());
+
+    const broken = tmp();
+    const b = trainer(broken, 3).t;
+    b.fit();
+    b.save(broken);
+    fs.rmSync(path.join(broken, "state-3.safetensors"));
+    expect(() => trainer(broken, 13).t.resume(broken)).toThrow(/state tensors file '.*state-3\.safetensors' is missing/);
+    fs.writeFileSync(path.join(broken, CHECKPOINT_JSON), JSON.stringify({ ...v1, format: "gradkit-train-checkpoint/9" }));
+    expect(() => trainer(broken, 13).t.resume(broken)).toThrow(/format: expected \[.*checkpoint\/1.*checkpoint\/2.*received "gradkit-train-checkpoint\/9"/);
   });
 
   it("loadCheckpointWeights puts the checkpoint's weights into a fresh model, returns its state and frees what it read", () => {
