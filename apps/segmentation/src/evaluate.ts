@@ -4,9 +4,10 @@
  * distributions per pixel, @gradkit/regularize's `Ensemble`), optionally with shift test-time augmentation
  * (`--shift-tta`: each member's distribution is the mean over the canvas placed at the offsets (0,0), (0,4),
  * (4,0), (4,4) on a zero canvas 8 px larger, the stride-8 grid's half phases; see `ShiftTTA`).
+ * `--shift-step N` (with `--shift-tta`) takes every offset that is a multiple of N in [0, 8): N = 2 gives 16 offsets.
  * `--errors` also counts where each model errs (`pixelErrors`: pixels where two digits' classes meet, pixels near
  * another digit, pixels of a lone digit, background), on the last split evaluated.
- *   node dist/evaluate.js [--shift-tta] [--errors] [--split validation|test|both] RUN_DIR [RUN_DIR ...]
+ *   node dist/evaluate.js [--shift-tta [--shift-step N]] [--errors] [--split validation|test|both] RUN_DIR [RUN_DIR ...]
  * The runs must share the canvases (seed, canvas, digits, validation/test sizes). Prints one line per
  * evaluation and writes nothing.
  */
@@ -55,6 +56,18 @@ export class ShiftTTA extends Module {
     });
     return tf.log(tf.div(tf.addN(probs), this.offsets.length));
   }
+}
+
+/**
+ * The offsets (dy, dx) of `ShiftTTA` that are multiples of `step` in [0, pad): step 4 with pad 8 gives the
+ * default four, (0,0), (0,4), (4,0), (4,4); step 2 gives 16.
+ */
+export function shiftOffsets(step: number, pad = 8): [number, number][] {
+  if (!Number.isInteger(step) || step < 1 || step > pad || pad % step !== 0) {
+    throw new Error(`ShiftTTA: shift step: expected an integer that divides the pad ${pad}; received ${String(step)}.`);
+  }
+  const phases = Array.from({ length: pad / step }, (_, k) => k * step);
+  return phases.flatMap((dy) => phases.map((dx): [number, number] => [dy, dx]));
 }
 
 /** The model of `runDir` (its config.json) with its final weights (checkpoint.json's file). */
@@ -137,18 +150,21 @@ const SHARED = ["seed", "canvas", "digits", "valSize", "testSize"] as const;
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   let tta = false;
+  let step = 4;
   let errors = false;
   let split = "both";
   const runs: string[] = [];
   for (let i = 0; i < args.length; i++) {
     if (args[i] === "--shift-tta") tta = true;
+    else if (args[i] === "--shift-step") step = Number(args[++i]);
     else if (args[i] === "--errors") errors = true;
     else if (args[i] === "--split") split = args[++i] ?? "";
-    else if (args[i].startsWith("--")) throw new Error(`evaluate: unknown option ${JSON.stringify(args[i])}; expected --shift-tta, --errors, --split or run directories.`);
+    else if (args[i].startsWith("--")) throw new Error(`evaluate: unknown option ${JSON.stringify(args[i])}; expected --shift-tta, --shift-step, --errors, --split or run directories.`);
     else runs.push(args[i]);
   }
   if (!["validation", "test", "both"].includes(split)) throw new Error(`evaluate: --split: expected validation, test or both; received ${JSON.stringify(split)}.`);
   if (runs.length === 0) throw new Error("evaluate: expected at least one run directory (with config.json and checkpoint.json); received none.");
+  const offsets = shiftOffsets(step);
   ensureGradients();
   const sel = await selectBackend();
   const members = runs.map((r) => loadRun(r));
@@ -178,9 +194,10 @@ async function main(): Promise<void> {
       }
     }
     if (tta) {
-      const shifted = members.map((m) => new ShiftTTA(m.model));
-      shifted.forEach((m, i) => line(`${runs[i]} + shift TTA`, m));
-      if (members.length > 1) line(`ensemble of ${members.length} + shift TTA`, new Ensemble(shifted));
+      const shifted = members.map((m) => new ShiftTTA(m.model, offsets));
+      const named = `shift TTA (${offsets.length} offsets)`;
+      shifted.forEach((m, i) => line(`${runs[i]} + ${named}`, m));
+      if (members.length > 1) line(`ensemble of ${members.length} + ${named}`, new Ensemble(shifted));
     }
   });
 }

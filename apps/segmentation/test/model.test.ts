@@ -7,7 +7,7 @@ import { selectBackend } from "@gradkit/backend";
 import { Conv2d, Module } from "@gradkit/nn";
 import { Ensemble } from "@gradkit/regularize";
 import { countLive, createRng, ensureGradients, saveSafetensors } from "@gradkit/tensor";
-import { evaluateMeanIoU, pixelErrors, ShiftTTA } from "../src/evaluate.js";
+import { evaluateMeanIoU, pixelErrors, shiftOffsets, ShiftTTA } from "../src/evaluate.js";
 import { SmallFCN, SmallUNet } from "../src/model.js";
 import { DEFAULT_CONFIG, makeData, NUM_CLASSES, runSegmentation } from "../src/train.js";
 
@@ -144,6 +144,16 @@ describe("ShiftTTA and evaluateMeanIoU", () => {
 
   it("rejects offsets outside [0, pad], naming them", () => {
     expect(() => new ShiftTTA(new Pointwise(), [[0, 9]])).toThrow("ShiftTTA: offsets: expected integers in [0, 8] (the pad); received [0, 9].");
+  });
+
+  it("shiftOffsets: the multiples of the step in [0, pad), every (dy, dx) pair", () => {
+    expect(shiftOffsets(4)).toEqual([[0, 0], [0, 4], [4, 0], [4, 4]]); // the default ShiftTTA offsets
+    const two = shiftOffsets(2);
+    expect(two).toHaveLength(16);
+    expect(new Set(two.map(([dy, dx]) => `${dy},${dx}`))).toEqual(new Set([0, 2, 4, 6].flatMap((dy) => [0, 2, 4, 6].map((dx) => `${dy},${dx}`))));
+    expect(shiftOffsets(8)).toEqual([[0, 0]]);
+    expect(() => shiftOffsets(3)).toThrow("ShiftTTA: shift step: expected an integer that divides the pad 8; received 3.");
+    expect(() => shiftOffsets(Number("x"))).toThrow("received NaN");
   });
 
   it("evaluateMeanIoU equals an independent count, and an ensemble of one model scores as the model", () => {
