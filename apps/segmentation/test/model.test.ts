@@ -7,7 +7,7 @@ import { selectBackend } from "@gradkit/backend";
 import { Conv2d, Module } from "@gradkit/nn";
 import { Ensemble } from "@gradkit/regularize";
 import { countLive, createRng, ensureGradients, saveSafetensors } from "@gradkit/tensor";
-import { evaluateMeanIoU, pixelErrors, shiftOffsets, ShiftTTA } from "../src/evaluate.js";
+import { evaluateMeanIoU, evaluateTogether, pixelErrors, shiftOffsets, ShiftTTA } from "../src/evaluate.js";
 import { SmallFCN, SmallUNet } from "../src/model.js";
 import { DEFAULT_CONFIG, makeData, NUM_CLASSES, runSegmentation } from "../src/train.js";
 
@@ -179,6 +179,27 @@ describe("ShiftTTA and evaluateMeanIoU", () => {
     expect(evaluateMeanIoU(new Ensemble([net]), data.test, 4)).toBeCloseTo(independent, 12);
     expect(countLive()).toBe(before);
     net.dispose();
+  });
+
+  it("evaluateTogether gives each member's and the Ensemble's mean IoU, as scored one at a time, in one pass", () => {
+    const data = makeData({ ...DEFAULT_CONFIG, trainSize: 1, valSize: 1, testSize: 4 });
+    // Untrained nets whose labels differ from pixel to pixel and from net to net.
+    const a = new Conv2d(1, NUM_CLASSES, 3, { padding: 1, rng: createRng(1) });
+    const b = new Conv2d(1, NUM_CLASSES, 3, { padding: 1, rng: createRng(2) });
+    const c = new SmallFCN({ widths: [4, 8, 16, 16], numClasses: NUM_CLASSES, fullResolutionSkip: true, rng: createRng(9) });
+    // A ShiftTTA member outputs log-probabilities: the ensemble's softmax turns them back into probabilities.
+    const members = [a, b, new ShiftTTA(c, [[0, 0], [4, 4]])];
+    members.forEach((m) => m.eval());
+    const alone = members.map((m) => evaluateMeanIoU(m, data.test, 2));
+    const ensemble = evaluateMeanIoU(new Ensemble(members), data.test, 2);
+    expect(new Set(alone).size).toBe(3); // the members differ, so the ensemble's score is not any one member's
+    const before = countLive();
+    const together = evaluateTogether(members, data.test, 3);
+    expect(countLive()).toBe(before);
+    together.members.forEach((v, i) => expect(v).toBeCloseTo(alone[i], 12));
+    expect(together.ensemble).toBeCloseTo(ensemble, 6);
+    expect(alone).not.toContain(ensemble);
+    [a, b, c].forEach((m) => m.dispose());
   });
 
   it("pixelErrors sorts every pixel into one kind by the placed digits and counts the wrong labels", () => {
