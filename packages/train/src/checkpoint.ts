@@ -139,8 +139,8 @@ export function writeCheckpoint(dir: string, weights: Record<string, tf.Tensor>,
   return path.join(dir, CHECKPOINT_JSON);
 }
 
-/** Reads the latest checkpoint in `dir`; the caller owns the weight tensors. */
-export function readCheckpoint(dir: string): { state: CheckpointState; weights: Record<string, tf.Tensor> } {
+/** The latest checkpoint's JSON in `dir`, format-checked, its state tensors still as `{ $safetensors }` references. */
+function readCheckpointJson(dir: string): CheckpointState {
   const file = path.join(dir, CHECKPOINT_JSON);
   if (!fs.existsSync(file)) {
     throw new TrainError("TRAIN_NO_CHECKPOINT", `resume: no checkpoint in '${dir}' (expected the file ${CHECKPOINT_JSON}).`, { dir });
@@ -152,22 +152,40 @@ export function readCheckpoint(dir: string): { state: CheckpointState; weights: 
       received: state.format,
     });
   }
+  return state;
+}
+
+function readWeights(dir: string, state: CheckpointState): Record<string, tf.Tensor> {
+  return loadSafetensors(new Uint8Array(fs.readFileSync(path.join(dir, state.weights)))).tensors as Record<string, tf.Tensor>;
+}
+
+/** Reads the latest checkpoint in `dir`, its state tensors put back in place; the caller owns the weight tensors. */
+export function readCheckpoint(dir: string): { state: CheckpointState; weights: Record<string, tf.Tensor> } {
+  const state = readCheckpointJson(dir);
   if (state.tensors !== undefined) {
     const where = path.join(dir, state.tensors);
     const tensors = loadStateTensors(where);
     state.optimizer = insertTensors(state.optimizer, tensors, where) as OptimizerStateDict;
     state.callbacks = insertTensors(state.callbacks, tensors, where) as Record<string, unknown>;
   }
-  const loaded = loadSafetensors(new Uint8Array(fs.readFileSync(path.join(dir, state.weights))));
-  return { state, weights: loaded.tensors as Record<string, tf.Tensor> };
+  return { state, weights: readWeights(dir, state) };
 }
 
 /**
  * Loads the weights of the latest checkpoint in `dir` into `model` (strict `loadStateDict`: every key must
- * match) and returns the checkpoint's state; the weight tensors read from the file are disposed.
+ * match) and returns the checkpoint's state; the weight tensors read from the file are disposed. The state
+ * tensors file is not read (evaluating a run needs only `checkpoint.json` and the weights), so the returned
+ * state's tensors are `{ $safetensors }` references; with `{ state: true }` it is read, and they are
+ * `SavedTensor`s as `readCheckpoint` returns them.
  */
-export function loadCheckpointWeights(dir: string, model: Module): CheckpointState {
-  const { state, weights } = readCheckpoint(dir);
+export function loadCheckpointWeights(dir: string, model: Module, options: { state?: boolean } = {}): CheckpointState {
+  let state: CheckpointState;
+  let weights: Record<string, tf.Tensor>;
+  if (options.state === true) ({ state, weights } = readCheckpoint(dir));
+  else {
+    state = readCheckpointJson(dir);
+    weights = readWeights(dir, state);
+  }
   try {
     model.loadStateDict(weights);
   } finally {

@@ -362,7 +362,7 @@ export class Trainer {
 
   private restore(dir: string): void {
     this.checkResumable(dir);
-    const state = loadCheckpointWeights(dir, this.model);
+    const state = loadCheckpointWeights(dir, this.model, { state: true });
     this.optimizer.loadStateDict(state.optimizer);
     if (state.scheduler !== null) this.options.scheduler?.loadStateDict(state.scheduler);
     if (state.rng !== null) this.options.rng?.setState(state.rng);

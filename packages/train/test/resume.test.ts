@@ -114,6 +114,12 @@ describe("checkpoints and resume", () => {
     expect(weightsOf(fresh)).toEqual(weightsOf(run.model));
     expect(state.weights).toBe("weights-3.safetensors");
     expect(state.trainer.step).toBe(3);
+    // Evaluating needs only the JSON and the weights: without the state file the weights still load.
+    fs.rmSync(path.join(dir, "state-3.safetensors"));
+    const other = makeRun({ n: 60 }).model;
+    loadCheckpointWeights(dir, other);
+    expect(weightsOf(other)).toEqual(weightsOf(run.model));
+    expect(() => loadCheckpointWeights(dir, other, { state: true })).toThrow(/state tensors file '.*state-3\.safetensors' is missing/);
     expect(() => loadCheckpointWeights(tmp(), fresh)).toThrow(/no checkpoint in/);
   });
 });
