@@ -147,7 +147,7 @@ describe("3 steps of every recipe on tiny CIFAR-10 binaries (scaled-down models,
       // The lr logged with step t (1-based) is the rate that update used: the papers' formula at t − 1 (0-based step).
       for (const l of lines) expect(l.lr, `lr at step ${l.step}`).toBeCloseTo(paperLr(recipe, l.step - 1, 0), 13);
       expect(live.live[2]).toBe(live.live[1]);
-      for (const f of ["metrics.jsonl", "summary.json", "config.json", "status.json", "checkpoint.json", "weights-3.safetensors"]) expect(existsSync(join(runDir, f)), f).toBe(true);
+      for (const f of ["metrics.jsonl", "summary.json", "config.json", "status.json", "checkpoint.json", "weights-3.safetensors", "state-3.safetensors"]) expect(existsSync(join(runDir, f)), f).toBe(true);
       expect(JSON.parse(readFileSync(join(runDir, "status.json"), "utf8"))).toMatchObject({ state: "done" });
       const config = JSON.parse(readFileSync(join(runDir, "config.json"), "utf8")) as { recipe: string; train: { data: { train: { dir: string } } } };
       expect(config.recipe).toBe(recipe.name);

@@ -52,7 +52,10 @@ describe.skipIf(!haveData && !requireData)("fashion-mnist app (a few steps on 25
     // Run directory contract.
     const files = readdirSync(dir);
     for (const f of ["config.json", "metrics.jsonl", "summary.json", "status.json", "checkpoint.json"]) expect(files).toContain(f);
-    expect(files.some((f) => /^weights-\d+\.safetensors$/.test(f))).toBe(true);
+    // The checkpoint: the weights and the optimizer's state (format 2), the files checkpoint.json names.
+    const ckpt = JSON.parse(readFileSync(join(dir, "checkpoint.json"), "utf8")) as { weights: string; tensors: string };
+    expect([ckpt.weights, ckpt.tensors]).toEqual([expect.stringMatching(/^weights-\d+\.safetensors$/), expect.stringMatching(/^state-\d+\.safetensors$/)]);
+    for (const f of [ckpt.weights, ckpt.tensors]) expect(files).toContain(f);
     expect(JSON.parse(readFileSync(join(dir, "status.json"), "utf8")).state).toBe("done");
     const summary = JSON.parse(readFileSync(join(dir, "summary.json"), "utf8")) as { findings: string[]; test_accuracy: number; steps: number };
     expect(Array.isArray(summary.findings)).toBe(true);

@@ -37,7 +37,10 @@ describe("segmentation app (a few steps on 48 canvases)", () => {
 
     const files = readdirSync(dir);
     for (const f of ["config.json", "metrics.jsonl", "summary.json", "status.json", "checkpoint.json"]) expect(files).toContain(f);
-    expect(files.some((f) => /^weights-\d+\.safetensors$/.test(f))).toBe(true);
+    // The checkpoint: the weights and the optimizer's state (format 2), the files checkpoint.json names.
+    const ckpt = JSON.parse(readFileSync(join(dir, "checkpoint.json"), "utf8")) as { weights: string; tensors: string };
+    expect([ckpt.weights, ckpt.tensors]).toEqual([expect.stringMatching(/^weights-\d+\.safetensors$/), expect.stringMatching(/^state-\d+\.safetensors$/)]);
+    for (const f of [ckpt.weights, ckpt.tensors]) expect(files).toContain(f);
     const summary = JSON.parse(readFileSync(join(dir, "summary.json"), "utf8")) as { findings: string[]; test_meanIoU: number; steps: number };
     expect(summary.steps).toBe(steps);
     expect(summary.test_meanIoU).toBe(r.test.meanIoU);
