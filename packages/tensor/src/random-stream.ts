@@ -28,6 +28,9 @@ export interface RngStreamState {
 const TWO_POW_32 = 4294967296;
 const TWO_POW_53 = 9007199254740992;
 
+/** Set by RngStream's static block: moves a stream to any key and position, in place. */
+let moveStream: (stream: RngStream, key: readonly [number, number], counter: number, offset: number) => void;
+
 /**
  * One named stream of random numbers: Philox4x32-10 under the stream's key,
  * run as a counter (block 0, 1, 2, …), four 32-bit words per block. Every
@@ -41,6 +44,15 @@ export class RngStream implements WordSource {
   private offset = 0;
   private readonly block = new Uint32Array(4);
   private readonly ctr = [0, 0, 0, 0];
+
+  static {
+    moveStream = (stream, key, counter, offset) => {
+      stream.key = [key[0] >>> 0, key[1] >>> 0];
+      stream.counter = counter;
+      stream.offset = offset;
+      stream.refill();
+    };
+  }
 
   constructor(name: string, key: [number, number]) {
     this.name = name;
@@ -211,4 +223,13 @@ export function validateStreamState(state: unknown, where: string): asserts stat
       { received: state },
     );
   }
+}
+
+/**
+ * Package-internal (not exported from the index): puts `stream` at word
+ * `offset` of block `counter` under `key`, keeping the object, so that code
+ * holding it follows. `rng.setState` uses it; the arguments are validated there.
+ */
+export function restoreStreamPosition(stream: RngStream, key: readonly [number, number], counter: number, offset: number): void {
+  moveStream(stream, key, counter, offset);
 }

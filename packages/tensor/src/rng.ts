@@ -1,6 +1,6 @@
 import { describeValue } from "@gradkit/registry";
 import { RngError } from "./errors.js";
-import { RNG_ALGORITHM, RngStream, validateStreamState, type RngStreamState } from "./random-stream.js";
+import { RNG_ALGORITHM, RngStream, restoreStreamPosition, validateStreamState, type RngStreamState } from "./random-stream.js";
 import { hexToKey, keyToHex, rootKeyFromSeed, streamKey, type Seed } from "./seed.js";
 
 /** A whole generator's state: the root key and the position of every stream used so far. JSON-safe. */
@@ -27,7 +27,12 @@ export interface Rng {
   streamNames(): string[];
   /** The position of every stream used so far, JSON-safe. */
   getState(): RngState;
-  /** Restores a state saved by `getState()`, replacing every stream's position. */
+  /**
+   * Restores a state saved by `getState()`. Stream objects already handed out
+   * stay the ones `stream(name)` returns and move in place: to their saved
+   * position, or, if the state has no entry for them, back to the start of
+   * their sequence. An invalid state throws and changes nothing.
+   */
   setState(state: RngState): void;
 }
 
@@ -74,14 +79,36 @@ class PhiloxRng implements Rng {
         { received: state },
       );
     }
+    // Validate everything before changing anything, so a rejected state leaves the generator as it was.
     const rootKey = hexToKey(state.rootKey, "rng.setState: rootKey");
-    for (const [name, s] of Object.entries(state.streams)) validateStreamState(s, `rng.setState: stream '${name}'`);
+    const saved = new Map<string, { key: [number, number]; counter: number; offset: number }>();
+    for (const [name, s] of Object.entries(state.streams)) {
+      validateStreamState(s, `rng.setState: stream '${name}'`);
+      if (name.length === 0) {
+        throw new RngError("RNG_INVALID_STATE", "rng.setState: a saved stream has an empty name.", { received: state });
+      }
+      const key = streamKey(rootKey, name);
+      if (s.key[0] !== key[0] || s.key[1] !== key[1]) {
+        throw new RngError(
+          "RNG_INVALID_STATE",
+          `rng.setState: stream '${name}' has key [${s.key.join(", ")}], but root key ${state.rootKey} gives that name the key [${key.join(", ")}]; ` +
+            "the state was edited or mixes generators.",
+          { name, received: s.key, expected: key },
+        );
+      }
+      saved.set(name, { key, counter: s.counter, offset: s.offset });
+    }
     this.rootKey = rootKey;
     (this as { seed: string }).seed = String(state.seed);
-    this.streams.clear();
-    for (const [name, s] of Object.entries(state.streams)) {
-      const stream = this.stream(name);
-      stream.setState(s);
+    // Stream objects are kept (modules hold them): each moves in place to its saved position,
+    // or, if the state does not mention it, back to the start of its sequence under the new root.
+    for (const [name, stream] of this.streams) {
+      const s = saved.get(name);
+      if (s === undefined) restoreStreamPosition(stream, streamKey(rootKey, name), 0, 0);
+      else restoreStreamPosition(stream, s.key, s.counter, s.offset);
+    }
+    for (const [name, s] of saved) {
+      if (!this.streams.has(name)) restoreStreamPosition(this.stream(name), s.key, s.counter, s.offset);
     }
   }
 }
@@ -90,8 +117,10 @@ class PhiloxRng implements Rng {
  * Creates a seeded generator with independent named streams.
  *
  * Each stream is Philox4x32-10 (Salmon et al., SC'11) run in counter mode
- * under its own 64-bit key, key = splitmix64(splitmix64(root) ⊕ FNV-1a(name)),
- * root = splitmix64(seed + γ). Same seed and name → the same sequence, on
+ * under its own 64-bit key, key = splitmix64(splitmix64(root) ⊕ FNV-1a64(name)),
+ * root = splitmix64(seed + γ), where splitmix64 is SplitMix64's output
+ * function (`mix64`) and a string seed is FNV-1a64-hashed first (see the
+ * README). Same seed and name → the same sequence, on
  * every platform; different names → different keys, which Philox's design
  * makes statistically independent streams.
  *

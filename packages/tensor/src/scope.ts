@@ -1,4 +1,4 @@
-import { Tensor, engine, memory, tidy, type TensorContainer } from "@tensorflow/tfjs-core";
+import { Tensor, engine, memory, scalar, tidy, type TensorContainer } from "@tensorflow/tfjs-core";
 import { LeakError, ScopeError } from "./errors.js";
 
 /**
@@ -123,16 +123,35 @@ function tensorsIn(value: unknown, seen = new Set<number>(), depth = 0): Set<num
   return seen;
 }
 
-function check(before: number, result: unknown, options: AssertNoLeakOptions): void {
+/**
+ * The id the engine will give the next tensor. tfjs-core numbers tensors
+ * (variables included) from one counter, `Engine.nextTensorId` (engine.ts),
+ * so a tensor was made after this call exactly when its id is at least this.
+ * The counter is a static of the engine's class; if a tfjs version moves it,
+ * a throwaway scalar's id gives the same answer through public API.
+ */
+function nextTensorId(): number {
+  const counter = (engine().constructor as { nextTensorId?: unknown }).nextTensorId;
+  if (Number.isSafeInteger(counter)) return counter as number;
+  const probe = scalar(0);
+  const id = probe.id;
+  probe.dispose();
+  return id;
+}
+
+function check(before: number, firstNewId: number, result: unknown, options: AssertNoLeakOptions): void {
   const allow = options.allow ?? 0;
-  const returned = tensorsIn(result).size;
+  // Only tensors fn made count as handed to the caller; returning a tensor that
+  // already existed (a parameter, an input) does not excuse one that leaked.
+  let returned = 0;
+  for (const id of tensorsIn(result)) if (id >= firstNewId) returned++;
   const after = countLive();
   const grew = after - before - returned;
   if (grew > allow) {
     const label = options.name ?? "fn";
     throw new LeakError(
       `${label} leaked ${grew} tensor${grew === 1 ? "" : "s"}: ${before} live before, ${after} after` +
-        (returned > 0 ? `, of which ${returned} returned` : "") +
+        (returned > 0 ? `, of which ${returned} made by ${label} and returned` : "") +
         (allow > 0 ? `; ${allow} allowed` : "") +
         ". Wrap the body in scoped()/tf.tidy or dispose what it makes.",
       { before, after, returned, grew, allow },
@@ -143,18 +162,21 @@ function check(before: number, result: unknown, options: AssertNoLeakOptions): v
 /**
  * Runs `fn` and throws a LeakError (code `TENSOR_LEAK`) if the number of
  * live tensors grew by more than `allow`. Tensors in `fn`'s return value
- * are the caller's and are not counted. Works for sync and async `fn`
- * (returns a promise when `fn` does). Returns what `fn` returns.
+ * that `fn` made are the caller's and are not counted; returned tensors that
+ * existed before `fn` ran (a parameter, an input) excuse nothing. Works for
+ * sync and async `fn` (returns a promise when `fn` does). Returns what `fn`
+ * returns.
  */
 export function assertNoLeak<T>(fn: () => T, options: AssertNoLeakOptions = {}): T {
   const before = countLive();
+  const firstNewId = nextTensorId();
   const result = fn();
   if (isPromise(result)) {
     return result.then((value) => {
-      check(before, value, options);
+      check(before, firstNewId, value, options);
       return value;
     }) as T;
   }
-  check(before, result, options);
+  check(before, firstNewId, result, options);
   return result;
 }

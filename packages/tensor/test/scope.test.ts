@@ -101,15 +101,64 @@ describe("assertNoLeak", () => {
         { name: "train step" },
       ),
     ).toThrow(/^train step leaked 2 tensors: \d+ live before, \d+ after\./);
-    try {
+    // One tensor made and not returned: grew = 1 by construction.
+    expect(() =>
       assertNoLeak(() => {
         leaked.push(tf.ones([1]));
-      });
-    } catch (error) {
-      expect((error as { code: string }).code).toBe("TENSOR_LEAK");
-      expect((error as { details: { grew: number } }).details.grew).toBe(1);
-    }
+      }),
+    ).toThrow(expect.objectContaining({ code: "TENSOR_LEAK", details: expect.objectContaining({ grew: 1, returned: 0 }) }));
+    expect(leaked).toHaveLength(3);
     tf.dispose(leaked);
+  });
+
+  it("counts a leak when fn returns a tensor that existed before it ran", () => {
+    const w = tf.zeros([3]);
+    let leaked: tf.Tensor | undefined;
+    // fn makes one tensor (leaked) and returns w, which it did not make: 1 leaked, 0 returned.
+    expect(() =>
+      assertNoLeak(() => {
+        leaked = tf.ones([3]);
+        return w;
+      }),
+    ).toThrow(expect.objectContaining({ code: "TENSOR_LEAK", details: expect.objectContaining({ grew: 1, returned: 0 }) }));
+    expect(leaked).toBeDefined();
+    // Returning only a pre-existing tensor and making nothing is no leak.
+    expect(assertNoLeak(() => w)).toBe(w);
+    // The same pre-existing tensor twice in the result is not discounted either.
+    expect(() =>
+      assertNoLeak(() => {
+        leaked = tf.keep(tf.ones([1]));
+        return { a: w, b: [w] };
+      }),
+    ).toThrow(/leaked 1 tensor:/);
+    tf.dispose([w, leaked as tf.Tensor]);
+  });
+
+  it("still allows returning tensors made by fn, also next to pre-existing ones", () => {
+    const w = tf.zeros([2]);
+    const before = countLive();
+    const out = assertNoLeak(() => {
+      const made = tf.tidy(() => tf.add(w, 1));
+      return { made, w };
+    });
+    // Exactly one new live tensor: the returned `made`.
+    expect(countLive()).toBe(before + 1);
+    expect(out.w).toBe(w);
+    expect(Array.from(out.made.dataSync())).toEqual([1, 1]);
+    tf.dispose([out.made, w]);
+  });
+
+  it("async: a pre-existing returned tensor does not hide a leak", async () => {
+    const w = tf.zeros([1]);
+    let leaked: tf.Tensor | undefined;
+    await expect(
+      assertNoLeak(async () => {
+        await Promise.resolve();
+        leaked = tf.ones([2]);
+        return w;
+      }),
+    ).rejects.toThrow(expect.objectContaining({ code: "TENSOR_LEAK", details: expect.objectContaining({ grew: 1 }) }));
+    tf.dispose([w, leaked as tf.Tensor]);
   });
 
   it("accepts growth up to `allow`", () => {
