@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
 import * as z from "zod";
-import { augmentation, uniformIn, type Augmentation } from "./augmentation.js";
+import { augmentation, checkPerSample, checkRange, uniformIn, type Augmentation } from "./augmentation.js";
 import { badOption } from "./errors.js";
 import { sampleBilinear } from "./sample.js";
 
@@ -61,7 +61,7 @@ export function affineMatrix(p: AffineParams, height: number, width: number): Ma
  */
 export function warpAffine(x: tf.Tensor4D, params: readonly AffineParams[], interpolation: "nearest" | "bilinear" = "bilinear", fill = 0): tf.Tensor4D {
   const [n, h, w] = x.shape;
-  if (params.length !== n) throw badOption("warpAffine", "params", `one AffineParams per sample (${n})`, params.length);
+  checkPerSample("warpAffine", "params", params, n);
   const rows: number[][] = [[], [], [], [], [], []];
   params.forEach((p) => {
     const m = inv3(affineMatrix(p, h, w));
@@ -97,13 +97,29 @@ export const randomAffineSchema = z
   .strict();
 export type RandomAffineOptions = z.input<typeof randomAffineSchema>;
 
+/** Validates randomAffine's ranges before any tensor is made (a zero scale or stretch would make a singular warp and NaN images). */
+function checkAffineOptions(o: z.output<typeof randomAffineSchema>): void {
+  const where = "randomAffine";
+  checkRange(where, "degrees", o.degrees);
+  if (!o.translate.every((t) => t >= 0 && t <= 1)) throw badOption(where, "translate", "two fractions [x, y] in [0, 1]", o.translate);
+  checkRange(where, "scale", o.scale, { positive: true });
+  checkRange(where, "stretch", o.stretch, { positive: true });
+  for (const key of ["shear", "shearY"] as const) {
+    checkRange(where, key, o[key]);
+    if (!o[key].every((a) => Math.abs(a) < 90)) throw badOption(where, key, "a [lo, hi] pair of angles strictly between −90 and 90 degrees", o[key]);
+  }
+}
+
 /**
  * torchvision RandomAffine plus a stretch: per sample an angle ~ U(degrees),
  * a shift ~ U(±translate·size) rounded to whole pixels, a scale ~ U(scale),
  * a stretch s ~ U(stretch) giving scales (scale·s, scale/s), shears ~ U(shear), U(shearY).
+ * Every range is [lo, hi] with lo ≤ hi; scale and stretch need lo > 0,
+ * translate is two fractions in [0, 1], shears lie strictly within ±90°.
  */
 export function randomAffine(options: RandomAffineOptions = {}): Augmentation {
   const o = randomAffineSchema.parse(options);
+  checkAffineOptions(o);
   return augmentation("randomAffine", (x, rng) => {
     const [n, h, w] = x.shape;
     const params: AffineParams[] = [];

@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { RngStream } from "@gradkit/tensor";
-import { badOption, checkImages } from "./errors.js";
+import { describeValue } from "@gradkit/registry";
+import { AugmentError, badOption, checkImages } from "./errors.js";
 
 /**
  * A batched image augmentation: NHWC float32 images in [0, 1] in, the same
@@ -53,6 +54,45 @@ export function checkProbability(where: string, p: number): void {
   if (!(p >= 0 && p <= 1)) throw badOption(where, "p", "a probability in [0, 1]", p);
 }
 
-export function checkRange(where: string, option: string, range: readonly [number, number], min = -Infinity): void {
-  if (!(range[0] <= range[1]) || range[0] < min) throw badOption(where, option, `a [lo, hi] pair with lo ≤ hi${min > -Infinity ? ` and lo ≥ ${min}` : ""}`, range);
+/** Bounds a [lo, hi] range option must respect besides lo ≤ hi. */
+export interface RangeBounds {
+  /** lo ≥ min. */
+  min?: number;
+  /** hi ≤ max. */
+  max?: number;
+  /** lo > 0 (for factors that divide or scale: a zero scale makes a singular warp). */
+  positive?: boolean;
+}
+
+/**
+ * Checks a [lo, hi] range option before any tensor is made: lo ≤ hi (so a
+ * reversed pair fails instead of being sampled backwards), both finite, and
+ * the bounds. Throws AUGMENT_BAD_OPTION naming the op, the option, the
+ * expected form and the received pair.
+ */
+export function checkRange(where: string, option: string, range: readonly [number, number], bounds: RangeBounds = {}): void {
+  const { min = -Infinity, max = Infinity, positive = false } = bounds;
+  const parts = ["lo ≤ hi"];
+  if (positive) parts.push("lo > 0");
+  if (min > -Infinity) parts.push(`lo ≥ ${min}`);
+  if (max < Infinity) parts.push(`hi ≤ ${max}`);
+  const [lo, hi] = range;
+  const ok = Number.isFinite(lo) && Number.isFinite(hi) && lo <= hi && lo >= min && hi <= max && (!positive || lo > 0);
+  if (!ok) throw badOption(where, option, `a [lo, hi] pair with ${parts.join(", ")}`, range);
+}
+
+/**
+ * Checks that a per-sample parameter list (factors, bits, thresholds, ks,
+ * boxes, …) has one entry per sample of the batch; the exported per-sample
+ * functions call it before making any tensor.
+ */
+export function checkPerSample(where: string, option: string, values: readonly unknown[], n: number): void {
+  if (values.length === n) return;
+  const expected = `one value per sample (${n}, the batch size)`;
+  throw new AugmentError("AUGMENT_BAD_OPTION", `${where}: option '${option}' must have ${expected}; received ${values.length} value${values.length === 1 ? "" : "s"} ${describeValue(values)}.`, {
+    where,
+    option,
+    expected,
+    received: values.length,
+  });
 }

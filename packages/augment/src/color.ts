@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
 import * as z from "zod";
-import { augmentation, perSample, type Augmentation } from "./augmentation.js";
+import { augmentation, checkPerSample, perSample, uniformIn, type Augmentation } from "./augmentation.js";
 import { badOption } from "./errors.js";
 
 /** ITU-R 601-2 luma weights, as PIL's convert("L") and torchvision's rgb_to_grayscale. */
@@ -16,6 +16,7 @@ export function grayscale(x: tf.Tensor4D): tf.Tensor4D {
 
 /** factor·a + (1 − factor)·b, clipped to [0, 1] (torchvision's _blend). factors: one per sample. */
 export function blend(a: tf.Tensor4D, b: tf.Tensor, factors: readonly number[]): tf.Tensor4D {
+  checkPerSample("blend", "factors", factors, a.shape[0]);
   return tf.tidy(() => {
     const f = perSample(factors);
     return tf.clipByValue(tf.add(tf.mul(f, a), tf.mul(tf.sub(1, f), b)), 0, 1) as tf.Tensor4D;
@@ -24,16 +25,19 @@ export function blend(a: tf.Tensor4D, b: tf.Tensor, factors: readonly number[]):
 
 /** adjust_brightness: blend with black, i.e. f·x clipped. */
 export function adjustBrightness(x: tf.Tensor4D, factors: readonly number[]): tf.Tensor4D {
+  checkPerSample("adjustBrightness", "factors", factors, x.shape[0]);
   return tf.tidy(() => blend(x, tf.zerosLike(x), factors));
 }
 
 /** adjust_contrast: blend with the mean of each image's grayscale. */
 export function adjustContrast(x: tf.Tensor4D, factors: readonly number[]): tf.Tensor4D {
+  checkPerSample("adjustContrast", "factors", factors, x.shape[0]);
   return tf.tidy(() => blend(x, tf.mean(grayscale(x), [1, 2, 3], true), factors));
 }
 
 /** adjust_saturation: blend with the grayscale image (a no-op on 1 channel). */
 export function adjustSaturation(x: tf.Tensor4D, factors: readonly number[]): tf.Tensor4D {
+  checkPerSample("adjustSaturation", "factors", factors, x.shape[0]);
   return tf.tidy(() => blend(x, grayscale(x), factors));
 }
 
@@ -49,13 +53,22 @@ export type ColorJitterOptions = z.input<typeof colorJitterSchema>;
  * batch, drawn from the stream). A sample that does not fire (prob 1 − p)
  * gets factor 1 for all three, i.e. is left unchanged (up to clipping,
  * which is a no-op on images in [0, 1]).
+ *
+ * Draws, always in this order and whatever fires: N uniforms (fire when
+ * u < p), N brightness, N contrast and N saturation uniforms (also for a
+ * strength of 0, whose factor is then exactly 1), one permutation of 3.
+ * So the stream position after `apply` depends only on N.
  */
 export function colorJitter(options: ColorJitterOptions = {}): Augmentation {
   const o = colorJitterSchema.parse(options);
   return augmentation("colorJitter", (x, rng) => {
     const n = x.shape[0];
     const fire = Array.from({ length: n }, () => rng.uniform() < o.p);
-    const draw = (s: number) => fire.map((on) => (on && s > 0 ? Math.max(0, 1 - s) + (1 + s - Math.max(0, 1 - s)) * rng.uniform() : 1));
+    const draw = (s: number) =>
+      fire.map((on) => {
+        const f = uniformIn(rng, Math.max(0, 1 - s), 1 + s);
+        return on ? f : 1;
+      });
     const factors = { brightness: draw(o.brightness), contrast: draw(o.contrast), saturation: draw(o.saturation) };
     const order = rng.permutation(3);
     const ops = [

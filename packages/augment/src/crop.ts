@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import * as z from "zod";
 import type { RngStream } from "@gradkit/tensor";
-import { augmentation, type Augmentation } from "./augmentation.js";
+import { augmentation, checkPerSample, checkRange, type Augmentation } from "./augmentation.js";
 import { badOption } from "./errors.js";
 
 /**
@@ -11,7 +11,7 @@ import { badOption } from "./errors.js";
  */
 export function cropBoxes(x: tf.Tensor4D, boxes: readonly { top: number; left: number; height: number; width: number }[], size: [number, number]): tf.Tensor4D {
   const [n, h, w] = x.shape;
-  if (boxes.length !== n) throw badOption("cropBoxes", "boxes", `one box per sample (${n})`, boxes.length);
+  checkPerSample("cropBoxes", "boxes", boxes, n);
   const hn = Math.max(h - 1, 1);
   const wn = Math.max(w - 1, 1);
   const flat = new Float32Array(n * 4);
@@ -75,11 +75,16 @@ export const randomResizedCropSchema = z
 export type RandomResizedCropOptions = z.input<typeof randomResizedCropSchema>;
 
 /**
- * torchvision's RandomResizedCrop.get_params: up to 10 tries of an area
- * fraction from `scale` and a log-uniform aspect ratio from `ratio`; on
- * failure a center crop clamped to `ratio`. Returns pixel boxes.
+ * torchvision's RandomResizedCrop.get_params: up to 10 tries, each drawing
+ * an area fraction ~ U(scale) and an aspect ratio (width/height) e^U(ln ratio)
+ * (log-uniform), rounding the sides to round(√(area·aspect)) ×
+ * round(√(area/aspect)) and, if that fits, a uniform integer top and left;
+ * after 10 misses, a center crop of the whole image clamped to `ratio`.
+ * Returns a pixel box.
  */
 export function sampleResizedCropBox(rng: RngStream, h: number, w: number, scale: readonly [number, number], ratio: readonly [number, number]) {
+  checkRange("sampleResizedCropBox", "scale", scale, { positive: true, max: 1 });
+  checkRange("sampleResizedCropBox", "ratio", ratio, { positive: true });
   const area = h * w;
   const logR = [Math.log(ratio[0]), Math.log(ratio[1])];
   for (let attempt = 0; attempt < 10; attempt++) {
@@ -107,8 +112,8 @@ export function sampleResizedCropBox(rng: RngStream, h: number, w: number, scale
  */
 export function randomResizedCrop(options: RandomResizedCropOptions = {}): Augmentation {
   const o = randomResizedCropSchema.parse(options);
-  if (o.scale[0] > o.scale[1] || o.scale[1] > 1) throw badOption("randomResizedCrop", "scale", "a [lo, hi] pair with 0 < lo ≤ hi ≤ 1", o.scale);
-  if (o.ratio[0] > o.ratio[1]) throw badOption("randomResizedCrop", "ratio", "a [lo, hi] pair with lo ≤ hi", o.ratio);
+  checkRange("randomResizedCrop", "scale", o.scale, { positive: true, max: 1 });
+  checkRange("randomResizedCrop", "ratio", o.ratio, { positive: true });
   return augmentation("randomResizedCrop", (x, rng) => {
     const [n, h, w] = x.shape;
     const boxes = Array.from({ length: n }, () => sampleResizedCropBox(rng, h, w, o.scale, o.ratio));

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
 import * as z from "zod";
-import { augmentation, type Augmentation } from "./augmentation.js";
+import { augmentation, checkPerSample, checkRange, type Augmentation } from "./augmentation.js";
 
 /** A box in pixels: rows [top, top + height), columns [left, left + width). */
 export interface PixelBox {
@@ -12,6 +12,7 @@ export interface PixelBox {
 
 /** A [N, H, W, 1] 0/1 mask that is 1 inside each sample's box (a null box: all 0). */
 export function boxMask(n: number, h: number, w: number, boxes: readonly (PixelBox | null)[]): tf.Tensor4D {
+  checkPerSample("boxMask", "boxes", boxes, n);
   const b = new Float32Array(n * 4);
   boxes.forEach((box, i) => b.set(box ? [box.top, box.top + box.height, box.left, box.left + box.width] : [0, 0, 0, 0], i * 4));
   return tf.tidy(() => {
@@ -70,13 +71,20 @@ export type RandomErasingOptions = z.input<typeof randomErasingSchema>;
  * probability p, a box of area fraction ~ U(scale) and log-uniform aspect
  * ratio from `ratio` (10 tries, else nothing) is filled with `value`, or
  * with per-pixel uniform noise for "random".
+ *
+ * Draws per sample: one uniform (fire when u < p), then the tries (two
+ * uniforms each, and on success the top and left integers), whether or not
+ * the sample fires, so the stream position does not depend on which
+ * samples fired (torchvision skips the draws of a sample that does not
+ * fire). Then, for "random", one [N, H, W, C] uniform tensor.
  */
 export function randomErasing(options: RandomErasingOptions = {}): Augmentation {
   const o = randomErasingSchema.parse(options);
+  checkRange("randomErasing", "scale", o.scale, { positive: true, max: 1 });
+  checkRange("randomErasing", "ratio", o.ratio, { positive: true });
   return augmentation("randomErasing", (x, rng) => {
     const [n, h, w, c] = x.shape;
-    const boxes = Array.from({ length: n }, (): PixelBox | null => {
-      if (!(rng.uniform() < o.p)) return null;
+    const sampleBox = (): PixelBox | null => {
       for (let attempt = 0; attempt < 10; attempt++) {
         const area = h * w * (o.scale[0] + (o.scale[1] - o.scale[0]) * rng.uniform());
         const r = Math.exp(Math.log(o.ratio[0]) + (Math.log(o.ratio[1]) - Math.log(o.ratio[0])) * rng.uniform());
@@ -85,6 +93,11 @@ export function randomErasing(options: RandomErasingOptions = {}): Augmentation 
         if (eh < h && ew < w && eh > 0 && ew > 0) return { top: rng.int(h - eh + 1), left: rng.int(w - ew + 1), height: eh, width: ew };
       }
       return null;
+    };
+    const boxes = Array.from({ length: n }, (): PixelBox | null => {
+      const fire = rng.uniform() < o.p;
+      const box = sampleBox();
+      return fire ? box : null;
     });
     const noise = o.value === "random" ? rng.randomUniform([n, h, w, c]) : null;
     return tf.tidy(() => {

@@ -57,6 +57,8 @@ export { fiveCrop, tenCrop, ttaViews, predictTta, ttaSchema, type TtaOptions } f
 export {
   fitPreprocessing,
   preprocessingFromJSON,
+  validatePreprocessingState,
+  PREPROCESSING_KINDS,
   fitPreprocessingSchema,
   MAX_WHITENING_FEATURES,
   type Preprocessing,

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
 import * as z from "zod";
-import { augmentation, uniformIn, type Augmentation } from "./augmentation.js";
+import { augmentation, checkPerSample, checkRange, uniformIn, type Augmentation } from "./augmentation.js";
 import { sampleBilinear } from "./sample.js";
 
 /**
@@ -12,6 +12,7 @@ import { sampleBilinear } from "./sample.js";
  */
 export function distortLens(x: tf.Tensor4D, ks: readonly number[], fill = 0): tf.Tensor4D {
   const [n, h, w] = x.shape;
+  checkPerSample("distortLens", "ks", ks, n);
   const cx = (w - 1) / 2;
   const cy = (h - 1) / 2;
   const half = Math.max(w - 1, h - 1, 1) / 2;
@@ -39,6 +40,7 @@ export type LensDistortionOptions = z.input<typeof lensDistortionSchema>;
 /** Barrel/pincushion distortion with k ~ U(k[0], k[1]) per sample (k = 0 when the sample does not fire). */
 export function lensDistortion(options: LensDistortionOptions = {}): Augmentation {
   const o = lensDistortionSchema.parse(options);
+  checkRange("lensDistortion", "k", o.k);
   return augmentation("lensDistortion", (x, rng) => {
     const ks = Array.from({ length: x.shape[0] }, () => {
       const fire = rng.uniform() < o.p;

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { blend } from "./color.js";
-import { perSample } from "./augmentation.js";
+import { checkPerSample, perSample } from "./augmentation.js";
 
 /*
  * The PIL-style ops of AutoAugment/RandAugment on float images in [0, 1].
@@ -16,6 +16,7 @@ export function invert(x: tf.Tensor4D): tf.Tensor4D {
 
 /** Keeps the top `bits` of each 8-bit value: floor(255x / 2^(8−b))·2^(8−b) / 255. */
 export function posterize(x: tf.Tensor4D, bits: readonly number[]): tf.Tensor4D {
+  checkPerSample("posterize", "bits", bits, x.shape[0]);
   return tf.tidy(() => {
     const step = perSample(bits.map((b) => 2 ** (8 - Math.round(b))));
     return tf.div(tf.mul(tf.floor(tf.div(tf.round(tf.mul(x, 255)), step)), step), 255) as tf.Tensor4D;
@@ -24,6 +25,7 @@ export function posterize(x: tf.Tensor4D, bits: readonly number[]): tf.Tensor4D 
 
 /** x ≥ threshold → 1 − x (torchvision solarize), threshold per sample in [0, 1]. */
 export function solarize(x: tf.Tensor4D, thresholds: readonly number[]): tf.Tensor4D {
+  checkPerSample("solarize", "thresholds", thresholds, x.shape[0]);
   return tf.tidy(() => {
     const m = tf.cast(tf.greaterEqual(x, perSample(thresholds)), "float32");
     return tf.add(tf.mul(m, tf.sub(1, x)), tf.mul(tf.sub(1, m), x)) as tf.Tensor4D;
@@ -81,6 +83,7 @@ export function equalize(x: tf.Tensor4D): tf.Tensor4D {
  */
 export function adjustSharpness(x: tf.Tensor4D, factors: readonly number[]): tf.Tensor4D {
   const [n, h, w, c] = x.shape;
+  checkPerSample("adjustSharpness", "factors", factors, n);
   if (h < 3 || w < 3) return tf.clone(x);
   return tf.tidy(() => {
     const k = tf.div(tf.tensor2d([1, 1, 1, 1, 5, 1, 1, 1, 1], [3, 3]), 13);
@@ -89,7 +92,6 @@ export function adjustSharpness(x: tf.Tensor4D, factors: readonly number[]): tf.
     const padded = tf.pad(smooth, [[0, 0], [1, 1], [1, 1], [0, 0]]);
     const inner = tf.pad(tf.ones([1, h - 2, w - 2, 1]), [[0, 0], [1, 1], [1, 1], [0, 0]]);
     const degenerate = tf.add(tf.mul(padded, inner), tf.mul(x, tf.sub(1, inner)));
-    void n;
     return blend(x, degenerate, factors);
   });
 }

@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import * as z from "zod";
-import { checkImages, AugmentError } from "./errors.js";
+import { describeValue } from "@gradkit/registry";
+import { checkChannels, checkImages, AugmentError } from "./errors.js";
 import { symmetricEigen } from "./linalg.js";
 
 /** The statistics a preprocessing step was fitted to, as plain JSON. */
@@ -85,8 +86,72 @@ function checkShape(images: tf.Tensor4D, shape: number[], kind: string): void {
   }
 }
 
-/** Rebuilds a fitted step from its JSON state (as saved by toJSON()). */
+export const PREPROCESSING_KINDS = ["meanImage", "channelMeanStd", "pca", "zca"] as const;
+
+function badState(field: string, expected: string, received: unknown, receivedText = describeValue(received)): AugmentError {
+  return new AugmentError("AUGMENT_BAD_STATE", `preprocessingFromJSON: field '${field}' must be ${expected}; received ${receivedText}.`, {
+    where: "preprocessingFromJSON",
+    field,
+    expected,
+    received,
+  });
+}
+
+const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/** A finite-number array of the given length (any length ≥ 1 when omitted), each ≥ `min`. */
+function checkNumbers(field: string, value: unknown, length?: number, what = "", min = -Infinity): number[] {
+  const expected = `an array of ${length ?? "one or more"} finite numbers${min > -Infinity ? ` ≥ ${min}` : ""}${what}`;
+  if (!Array.isArray(value)) throw badState(field, expected, value);
+  if (length === undefined ? value.length === 0 : value.length !== length) throw badState(field, expected, value.length, count(value.length, "entry", "entries"));
+  const bad = value.findIndex((v) => typeof v !== "number" || !Number.isFinite(v) || v < min);
+  if (bad >= 0) throw badState(`${field}[${bad}]`, `a finite number${min > -Infinity ? ` ≥ ${min}` : ""}`, value[bad]);
+  return value as number[];
+}
+
+function checkEpsilon(value: unknown): void {
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) throw badState("epsilon", "a finite number ≥ 0", value);
+}
+
+/** The [H, W, C] image shape of a state; returns D = H·W·C. */
+function checkImageShape(value: unknown): number {
+  const expected = "[H, W, C], three positive integers";
+  if (!Array.isArray(value) || value.length !== 3 || !value.every((v) => Number.isInteger(v) && v > 0)) throw badState("shape", expected, value);
+  return (value as number[]).reduce((a, b) => a * b, 1);
+}
+
+/**
+ * Checks a JSON state before any tensor is made: a known `kind`, and every
+ * array with the length its kind needs (mean: one per pixel or channel,
+ * std: one per channel, eigenvalues: k in [1, D], components: D rows of k).
+ */
+export function validatePreprocessingState(state: unknown): asserts state is PreprocessingState {
+  if (typeof state !== "object" || state === null || Array.isArray(state)) throw badState("state", "an object as written by toJSON()", state);
+  const s = state as Record<string, unknown>;
+  if (!PREPROCESSING_KINDS.includes(s.kind as never)) throw badState("kind", `one of ${PREPROCESSING_KINDS.map((k) => `"${k}"`).join(", ")}`, s.kind);
+  if (s.kind === "channelMeanStd") {
+    const mean = checkNumbers("mean", s.mean, undefined, " (one per channel)");
+    checkNumbers("std", s.std, mean.length, ` (one per channel, as 'mean')`, 0);
+    checkEpsilon(s.epsilon);
+    return;
+  }
+  const d = checkImageShape(s.shape);
+  checkNumbers("mean", s.mean, d, " (H·W·C, one per feature)");
+  if (s.kind === "meanImage") return;
+  if (!Array.isArray(s.eigenvalues) || s.eigenvalues.length < 1 || s.eigenvalues.length > d) {
+    throw badState("eigenvalues", `an array of 1 to ${d} (H·W·C) finite numbers ≥ 0`, s.eigenvalues, Array.isArray(s.eigenvalues) ? count(s.eigenvalues.length, "entry", "entries") : undefined);
+  }
+  const k = checkNumbers("eigenvalues", s.eigenvalues, s.eigenvalues.length, "", 0).length;
+  if (!Array.isArray(s.components) || s.components.length !== d) {
+    throw badState("components", `${d} (H·W·C) rows of ${k} numbers`, s.components, Array.isArray(s.components) ? count(s.components.length, "row", "rows") : undefined);
+  }
+  s.components.forEach((row, i) => checkNumbers(`components[${i}]`, row, k, " (one per eigenvalue)"));
+  checkEpsilon(s.epsilon);
+}
+
+/** Rebuilds a fitted step from its JSON state (as saved by toJSON()); a malformed state fails with AUGMENT_BAD_STATE naming the field. */
 export function preprocessingFromJSON(state: PreprocessingState): Preprocessing {
+  validatePreprocessingState(state);
   const base = { state, toJSON: () => state };
   switch (state.kind) {
     case "meanImage":
@@ -102,6 +167,7 @@ export function preprocessingFromJSON(state: PreprocessingState): Preprocessing 
         ...base,
         apply: (x) => {
           checkImages(x, "preprocessing(channelMeanStd)");
+          checkChannels(x, state.mean.length, "preprocessing(channelMeanStd)");
           return tf.tidy(() => tf.div(tf.sub(x, tf.tensor1d(state.mean)), tf.add(tf.tensor1d(state.std), state.epsilon)));
         },
       };

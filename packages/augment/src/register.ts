@@ -27,7 +27,7 @@ export function registerAugmentations(target: Registry = registry): void {
   add("randomResizedCrop", randomResizedCrop, randomResizedCropSchema, "random area/aspect crop resized back (scale augmentation)", ["geometric"]);
   add("colorJitter", colorJitter, colorJitterSchema, "brightness, contrast, saturation as torchvision ColorJitter", ["color"]);
   add("pcaColor", pcaColor, pcaColorSchema, "AlexNet PCA lighting noise x += Σ α_i λ_i e_i", ["color"]);
-  add("randomAffine", randomAffine, randomAffineSchema, "rotate, translate, scale/stretch, shear via tf.image.transform", ["geometric"]);
+  add("randomAffine", randomAffine, randomAffineSchema, "rotate, translate, scale/stretch, shear (own gather-based bilinear/nearest sampler, not tf.image.transform)", ["geometric"]);
   add("lensDistortion", lensDistortion, lensDistortionSchema, "barrel/pincushion r' = r(1 + k r²)", ["geometric"]);
   add("cutout", cutout, cutoutSchema, "Cutout (DeVries & Taylor 2017)", ["erase"]);
   add("randomErasing", randomErasing, randomErasingSchema, "Random Erasing (Zhong et al. 2020)", ["erase"]);

@@ -53,3 +53,45 @@ describe("every image augmentation", () => {
     });
   }
 });
+
+// README: "a sample that does not fire still consumes its draws, so the stream position does not
+// depend on which samples fired". Checked at the extremes: nothing fires (p = 0) vs everything fires (p = 1).
+function withP(basis: ReturnType<typeof fitPcaColor>, p: number): [string, AugmentationSpec][] {
+  return [
+    ["horizontalFlip", { name: "horizontalFlip", p }],
+    ["verticalFlip", { name: "verticalFlip", p }],
+    ["colorJitter", { name: "colorJitter", brightness: 0.3, contrast: 0.3, saturation: 0.3, p }],
+    ["colorJitter (brightness only)", { name: "colorJitter", brightness: 0.3, p }],
+    ["pcaColor", { name: "pcaColor", basis, std: 0.5, p }],
+    ["randomAffine", { name: "randomAffine", degrees: [-20, 20], translate: [0.1, 0.1], shear: [-5, 5], p }],
+    ["lensDistortion", { name: "lensDistortion", p }],
+    ["cutout", { name: "cutout", size: 3, p }],
+    ["randomErasing", { name: "randomErasing", p }],
+    ["randomErasing random", { name: "randomErasing", p, value: "random" }],
+    ["posterize", { name: "posterize", bits: 3, p }],
+    ["solarize", { name: "solarize", p }],
+    ["equalize", { name: "equalize", p }],
+    ["autocontrast", { name: "autocontrast", p }],
+    ["sharpness", { name: "sharpness", p }],
+    ["invert", { name: "invert", p }],
+  ];
+}
+
+describe("the stream position after apply does not depend on which samples fired", () => {
+  const x = pattern(8, 8, 8, 3);
+  const basis = fitPcaColor(x);
+  const never = withP(basis, 0);
+  const always = withP(basis, 1);
+  never.forEach(([label, spec], k) => {
+    it(`${label}: p = 0 and p = 1 leave the stream at the same draw`, () => {
+      const next = (s: AugmentationSpec) => {
+        const r = stream(13);
+        buildAugmentation(s).apply(x, r).dispose();
+        return [r.uniform(), r.uniform()];
+      };
+      const a = next(spec);
+      expect(next(always[k][1])).toEqual(a);
+      expect(a).not.toEqual([stream(13).uniform(), stream(13).uniform()]); // the op did draw
+    });
+  });
+});

@@ -1,7 +1,22 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { countLive } from "@gradkit/tensor";
-import { affineMatrix, cropBoxes, distortLens, horizontalFlip, randomAffine, randomCrop, randomResizedCrop, verticalFlip, warpAffine } from "../src/index.js";
+import { countLive, type RngStream } from "@gradkit/tensor";
+import {
+  AugmentError,
+  IDENTITY,
+  affineMatrix,
+  buildAugmentation,
+  cropBoxes,
+  distortLens,
+  horizontalFlip,
+  lensDistortion,
+  randomAffine,
+  randomCrop,
+  randomResizedCrop,
+  sampleResizedCropBox,
+  verticalFlip,
+  warpAffine,
+} from "../src/index.js";
 import { horizontalGradient, maxAbsDiff, pattern, stream, useCpu } from "./helpers.js";
 
 beforeAll(useCpu);
@@ -64,12 +79,36 @@ describe("crops", () => {
     }
     tf.dispose([x, y]);
   });
-  it("reflect padding at offset 0 mirrors without repeating the edge (numpy 'reflect')", () => {
-    const x = horizontalGradient(1, 1, 5); // [0, .25, .5, .75, 1]
-    const padded = tf.mirrorPad(x, [[0, 0], [0, 0], [2, 2], [0, 0]], "reflect");
-    const crop = cropBoxes(padded, [{ top: 0, left: 0, height: 1, width: 5 }], [1, 5]);
-    expect(Array.from(crop.dataSync()).map((v) => Number(v.toFixed(5)))).toEqual([0.5, 0.25, 0, 0.25, 0.5]);
-    tf.dispose([x, padded, crop]);
+  it("reflect padding: each sample is the crop at the replayed offset of a numpy-'reflect' pad (edge not repeated), built by index arithmetic", () => {
+    const [n, h, w, c, pad] = [6, 5, 6, 2, 2];
+    // A gradient in rows, columns and channels: v(r, col, ch) = (10r + col + 100ch + 1)/200, all distinct.
+    const value = (r: number, col: number, ch: number) => (10 * r + col + 100 * ch + 1) / 200;
+    const data = new Float32Array(n * h * w * c);
+    for (let i = 0; i < n; i++) for (let r = 0; r < h; r++) for (let col = 0; col < w; col++) for (let ch = 0; ch < c; ch++) data[((i * h + r) * w + col) * c + ch] = value(r, col, ch);
+    const x = tf.tensor4d(data, [n, h, w, c]);
+    // numpy.pad(mode="reflect"): padded index k maps to k − pad, mirrored about 0 and about size − 1 without repeating them.
+    const reflect = (k: number, size: number) => (k < 0 ? -k : k >= size ? 2 * (size - 1) - k : k);
+    for (const size of [undefined, [4, 5] as [number, number]]) {
+      const y = randomCrop({ padding: pad, paddingMode: "reflect", size }).apply(x, stream(12));
+      const [ch, cw] = size ?? [h, w];
+      expect(y.shape).toEqual([n, ch, cw, c]);
+      const got = y.arraySync() as number[][][][];
+      // Replay: per sample top = int(H + 2·pad − ch + 1), left = int(W + 2·pad − cw + 1).
+      const r = stream(12);
+      const offsets = Array.from({ length: n }, () => [r.int(h + 2 * pad - ch + 1), r.int(w + 2 * pad - cw + 1)]);
+      // The seed reaches into the padding on at least one side (else reflect is not exercised).
+      expect(offsets.some(([top, left]) => top < pad || left < pad || top + ch > h + pad || left + cw > w + pad)).toBe(true);
+      offsets.forEach(([top, left], i) => {
+        for (let yy = 0; yy < ch; yy++)
+          for (let xx = 0; xx < cw; xx++)
+            for (let k = 0; k < c; k++) {
+              // cropAndResize maps box corners through float32 normalized coordinates: 1e-5 slack on values spaced 1/200.
+              expect(Math.abs(got[i][yy][xx][k] - value(reflect(top + yy - pad, h), reflect(left + xx - pad, w), k))).toBeLessThan(1e-5);
+            }
+      });
+      y.dispose();
+    }
+    x.dispose();
   });
   it("randomResizedCrop keeps the size (or resizes to `size`) and respects the RNG", () => {
     const x = pattern(3, 8, 8, 3);
@@ -80,6 +119,84 @@ describe("crops", () => {
     expect(maxAbsDiff(a, b)).toBe(0);
     expect(c.shape).toEqual([3, 4, 6, 3]);
     tf.dispose([x, a, b, c]);
+  });
+});
+
+/**
+ * torchvision RandomResizedCrop.get_params replayed from `r`: per try an area fraction s ~ U(scale)
+ * and an aspect e^U(ln ratio) (log-uniform), sides round(√(s·H·W·aspect)) × round(√(s·H·W/aspect)),
+ * kept if they fit, then top ~ U{0..H − h}, left ~ U{0..W − w}. Also returns what was drawn.
+ */
+function replayResizedCrop(r: RngStream, h: number, w: number, scale: [number, number], ratio: [number, number]) {
+  const tries: { fraction: number; aspect: number }[] = [];
+  for (let t = 0; t < 10; t++) {
+    const fraction = scale[0] + (scale[1] - scale[0]) * r.uniform();
+    const aspect = Math.exp(Math.log(ratio[0]) + (Math.log(ratio[1]) - Math.log(ratio[0])) * r.uniform());
+    tries.push({ fraction, aspect });
+    const cw = Math.round(Math.sqrt(fraction * h * w * aspect));
+    const ch = Math.round(Math.sqrt((fraction * h * w) / aspect));
+    if (cw > 0 && cw <= w && ch > 0 && ch <= h) return { box: { top: r.int(h - ch + 1), left: r.int(w - cw + 1), height: ch, width: cw }, tries };
+  }
+  return { box: null, tries };
+}
+
+describe("sampleResizedCropBox (torchvision RandomResizedCrop.get_params)", () => {
+  it("returns the box replayed from the same stream; the drawn area fraction lies in scale and the aspect in ratio", () => {
+    const [h, w] = [12, 16];
+    const scale: [number, number] = [0.2, 0.9];
+    const ratio: [number, number] = [3 / 4, 4 / 3];
+    for (let seed = 1; seed <= 20; seed++) {
+      const a = stream(seed);
+      const got = sampleResizedCropBox(a, h, w, scale, ratio);
+      const r = stream(seed);
+      const { box, tries } = replayResizedCrop(r, h, w, scale, ratio);
+      expect(got).toEqual(box);
+      for (const t of tries) {
+        expect(t.fraction).toBeGreaterThanOrEqual(scale[0]);
+        expect(t.fraction).toBeLessThanOrEqual(scale[1]);
+        expect(t.aspect).toBeGreaterThanOrEqual(ratio[0] * (1 - 1e-12));
+        expect(t.aspect).toBeLessThanOrEqual(ratio[1] * (1 + 1e-12));
+      }
+      expect(a.uniform()).toBe(r.uniform()); // the same number of draws
+    }
+  });
+
+  it("the aspect is log-uniform: with ratio [1/2, 2], wide and tall boxes are equally likely (a uniform aspect would give 2/3 wide)", () => {
+    // 100×100, scale [0.1, 0.2]: the first try always fits (sides ≤ √(0.2·10⁴·2) ≈ 63), so every box is one draw.
+    const r = stream(21);
+    let wide = 0;
+    let tall = 0;
+    for (let i = 0; i < 2000; i++) {
+      const b = sampleResizedCropBox(r, 100, 100, [0.1, 0.2], [0.5, 2]);
+      if (b.width > b.height) wide++;
+      else if (b.height > b.width) tall++;
+      // Rounded area within the scale range, up to rounding of both sides: |Δarea| ≤ ½(w + h) + ¼ ≤ ½·(63.3 + 31.7) + ¼ px.
+      const slack = (0.5 * (Math.sqrt(4000) + Math.sqrt(1000)) + 0.25) / 1e4;
+      expect((b.width * b.height) / 1e4).toBeGreaterThanOrEqual(0.1 - slack);
+      expect((b.width * b.height) / 1e4).toBeLessThanOrEqual(0.2 + slack);
+    }
+    // P(aspect > 1) = ln 2 / (ln 2 − ln ½) = 1/2; sd of the fraction over ~2000 boxes ≈ 0.011, bound 0.05 (> 4 sd),
+    // while a linear-uniform aspect would give (2 − 1)/(2 − ½) = 2/3.
+    expect(Math.abs(wide / (wide + tall) - 0.5)).toBeLessThan(0.05);
+  });
+
+  it("after 10 failed tries falls back to a centre crop clamped to ratio, having drawn exactly 20 uniforms", () => {
+    // 10×10 at scale [1, 1] with ratio [2, 3]: width round(√(100·a)) ≥ round(14.1) = 14 > 10 on every try.
+    // torchvision: in_ratio 1 < min(ratio) → w = 10, h = round(10/2) = 5, top = (10 − 5)//2 = 2, left = 0.
+    const a = stream(4);
+    expect(sampleResizedCropBox(a, 10, 10, [1, 1], [2, 3])).toEqual({ top: 2, left: 0, height: 5, width: 10 });
+    const r = stream(4);
+    for (let i = 0; i < 20; i++) r.uniform();
+    expect(a.uniform()).toBe(r.uniform());
+    // 4×12 at scale [1, 1] with ratio [1/2, 1]: height round(√(48/a)) ≥ round(6.9) = 7 > 4 on every try.
+    // in_ratio 3 > max(ratio) → h = 4, w = round(4·1) = 4, top = 0, left = (12 − 4)//2 = 4.
+    expect(sampleResizedCropBox(stream(5), 4, 12, [1, 1], [0.5, 1])).toEqual({ top: 0, left: 4, height: 4, width: 4 });
+  });
+
+  it("refuses a reversed or out-of-range scale/ratio, naming option, expected and received", () => {
+    expect(() => sampleResizedCropBox(stream(), 8, 8, [0.9, 0.1], [0.75, 1.33])).toThrow(/sampleResizedCropBox: option 'scale' must be a \[lo, hi\] pair with lo ≤ hi, lo > 0, hi ≤ 1; received \[0\.9, 0\.1\]/);
+    expect(() => randomResizedCrop({ ratio: [2, 0.5] })).toThrow(/randomResizedCrop: option 'ratio' must be a \[lo, hi\] pair with lo ≤ hi, lo > 0; received \[2, 0\.5\]/);
+    expect(() => randomResizedCrop({ scale: [0.5, 1.2] })).toThrow(/option 'scale'.*hi ≤ 1; received \[0\.5, 1\.2\]/);
   });
 });
 
@@ -156,5 +273,34 @@ describe("lens distortion", () => {
     const v = y.bufferSync().get(1, 4, 6, 0);
     expect(v).toBeCloseTo(0.78125, 5);
     tf.dispose([x, y, id]);
+  });
+});
+
+describe("range and per-sample validation (before any tensor is made)", () => {
+  it("randomAffine refuses zero or reversed scale/stretch (which gave NaN images), bad translate and shear", () => {
+    const before = countLive();
+    expect(() => randomAffine({ scale: [0, 0] })).toThrow(/randomAffine: option 'scale' must be a \[lo, hi\] pair with lo ≤ hi, lo > 0; received \[0, 0\]/);
+    expect(() => randomAffine({ stretch: [0, 0] })).toThrow(/randomAffine: option 'stretch' must be a \[lo, hi\] pair with lo ≤ hi, lo > 0; received \[0, 0\]/);
+    expect(() => randomAffine({ scale: [1.2, 0.8] })).toThrow(/option 'scale'.*received \[1\.2, 0\.8\]/);
+    expect(() => randomAffine({ degrees: [30, -30] })).toThrow(/option 'degrees' must be a \[lo, hi\] pair with lo ≤ hi; received \[30, -30\]/);
+    expect(() => randomAffine({ translate: [-0.1, 0.2] })).toThrow(/option 'translate' must be two fractions \[x, y\] in \[0, 1\]; received \[-0\.1, 0\.2\]/);
+    expect(() => randomAffine({ shear: [-90, 10] })).toThrow(/option 'shear' must be a \[lo, hi\] pair of angles strictly between −90 and 90 degrees; received \[-90, 10\]/);
+    expect(() => randomAffine({ shearY: [10, -10] })).toThrow(/option 'shearY'/);
+    expect(() => buildAugmentation({ name: "randomAffine", scale: [0, 0] })).toThrow(AugmentError);
+    expect(countLive()).toBe(before);
+  });
+
+  it("lensDistortion refuses a reversed k range", () => {
+    expect(() => lensDistortion({ k: [0.2, -0.2] })).toThrow(/lensDistortion: option 'k' must be a \[lo, hi\] pair with lo ≤ hi; received \[0\.2, -0\.2\]/);
+  });
+
+  it("distortLens, warpAffine and cropBoxes need one parameter per sample", () => {
+    const x = pattern(3, 5, 5, 1);
+    const before = countLive();
+    expect(() => distortLens(x, [0.1, 0.2])).toThrow(/distortLens: option 'ks' must have one value per sample \(3, the batch size\); received 2 values \[0\.1, 0\.2\]/);
+    expect(() => warpAffine(x, [IDENTITY])).toThrow(/warpAffine: option 'params' must have one value per sample \(3, the batch size\); received 1 value/);
+    expect(() => cropBoxes(x, [], [2, 2])).toThrow(/cropBoxes: option 'boxes' must have one value per sample \(3, the batch size\); received 0 values/);
+    expect(countLive()).toBe(before);
+    x.dispose();
   });
 });

@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
+import { countLive } from "@gradkit/tensor";
 import { adjustSharpness, autocontrast, equalize, invert, posterize, solarize } from "../src/index.js";
 import { useCpu } from "./helpers.js";
 
@@ -56,5 +57,19 @@ describe("photometric ops against Pillow (8-bit results)", () => {
     const y = adjustSharpness(x, Array(n).fill(1.8));
     expect(maxDiff255(y, fixture.ops["sharpness1.8"])).toBeLessThanOrEqual(1.5);
     tf.dispose([x, y]);
+  });
+});
+
+describe("per-sample parameter lists must match the batch", () => {
+  it("posterize, solarize and adjustSharpness refuse lists of another length, naming op, option, expected and received", () => {
+    const x = tf.fill([3, 4, 4, 3], 0.5) as tf.Tensor4D;
+    const small = tf.fill([3, 2, 2, 1], 0.5) as tf.Tensor4D; // below 3×3 adjustSharpness returns early: still checked
+    const before = countLive();
+    expect(() => posterize(x, [4, 4])).toThrow(/posterize: option 'bits' must have one value per sample \(3, the batch size\); received 2 values \[4, 4\]/);
+    expect(() => solarize(x, [0.5])).toThrow(/solarize: option 'thresholds' must have one value per sample \(3, the batch size\); received 1 value \[0\.5\]/);
+    expect(() => adjustSharpness(x, [2, 2, 2, 2])).toThrow(/adjustSharpness: option 'factors' must have one value per sample \(3, the batch size\); received 4 values/);
+    expect(() => adjustSharpness(small, [2])).toThrow(/adjustSharpness: option 'factors'/);
+    expect(countLive()).toBe(before);
+    tf.dispose([x, small]);
   });
 });

@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { countLive } from "@gradkit/tensor";
-import { fitPreprocessing, fiveCrop, predictTta, preprocessingFromJSON, tenCrop, ttaViews } from "../src/index.js";
+import { AugmentError, fitPreprocessing, fiveCrop, predictTta, preprocessingFromJSON, tenCrop, ttaViews, type PreprocessingState } from "../src/index.js";
 import { maxAbsDiff, pattern, useCpu } from "./helpers.js";
 
 beforeAll(useCpu);
@@ -96,5 +96,58 @@ describe("preprocessing fitted on a training set", () => {
     const bad = tf.zeros([1, 3, 3, 3]) as tf.Tensor4D;
     expect(() => pre.apply(bad)).toThrow(/fitted on images \[N, 2, 2, 3\]; received \[1, 3, 3, 3\]/);
     tf.dispose([x, bad]);
+  });
+});
+
+describe("fitted preprocessing state is validated", () => {
+  it("channelMeanStd fitted on RGB refuses a 1-channel batch instead of broadcasting", () => {
+    const x = pattern(4, 2, 2, 3);
+    const pre = fitPreprocessing(x, { kind: "channelMeanStd" });
+    const gray = tf.zeros([2, 2, 2, 1]) as tf.Tensor4D;
+    const before = countLive();
+    expect(() => pre.apply(gray)).toThrow(/preprocessing\(channelMeanStd\): expected 3 channels \(NHWC, last axis\); received 1 in shape \[2, 2, 2, 1\]/);
+    expect(countLive()).toBe(before);
+    tf.dispose([x, gray]);
+  });
+
+  it("preprocessingFromJSON refuses an unknown kind and arrays of the wrong length, naming field, expected and received", () => {
+    const bad = (state: unknown) => () => preprocessingFromJSON(state as PreprocessingState);
+    expect(bad({ kind: "whiten" })).toThrow(/preprocessingFromJSON: field 'kind' must be one of "meanImage", "channelMeanStd", "pca", "zca"; received "whiten"/);
+    expect(bad(null)).toThrow(/field 'state' must be an object as written by toJSON\(\); received null/);
+    expect(bad({ kind: "channelMeanStd", mean: [0.5, 0.5, 0.5], std: [0.2, 0.2], epsilon: 0 })).toThrow(
+      /field 'std' must be an array of 3 finite numbers ≥ 0 \(one per channel, as 'mean'\); received 2 entries/,
+    );
+    expect(bad({ kind: "channelMeanStd", mean: [], std: [], epsilon: 0 })).toThrow(/field 'mean' must be an array of one or more finite numbers \(one per channel\); received 0 entries/);
+    expect(bad({ kind: "channelMeanStd", mean: [0.5], std: [0.2], epsilon: -1 })).toThrow(/field 'epsilon' must be a finite number ≥ 0; received -1/);
+    // meanImage [2, 2, 3]: H·W·C = 12 means.
+    expect(bad({ kind: "meanImage", shape: [2, 2, 3], mean: Array(11).fill(0) })).toThrow(/field 'mean' must be an array of 12 finite numbers \(H·W·C, one per feature\); received 11 entries/);
+    expect(bad({ kind: "meanImage", shape: [2, 2], mean: [0, 0, 0, 0] })).toThrow(/field 'shape' must be \[H, W, C\], three positive integers; received \[2, 2\]/);
+    expect(bad({ kind: "meanImage", shape: [1, 1, 2], mean: [0, "x"] })).toThrow(/field 'mean\[1\]' must be a finite number; received "x"/);
+  });
+
+  it("a pca/zca state needs D rows of k components for its k eigenvalues", () => {
+    const x = pattern(10, 2, 2, 1); // D = 4
+    const state = fitPreprocessing(x, { kind: "pca", components: 2 }).toJSON();
+    const copy = () => JSON.parse(JSON.stringify(state)) as Record<string, unknown> & { components: number[][]; eigenvalues: number[] };
+    expect(() => preprocessingFromJSON(copy() as never)).not.toThrow();
+    const shortRow = copy();
+    shortRow.components[3].pop();
+    expect(() => preprocessingFromJSON(shortRow as never)).toThrow(/field 'components\[3\]' must be an array of 2 finite numbers \(one per eigenvalue\); received 1 entry/);
+    const fewRows = copy();
+    fewRows.components.pop();
+    expect(() => preprocessingFromJSON(fewRows as never)).toThrow(/field 'components' must be 4 \(H·W·C\) rows of 2 numbers; received 3 rows/);
+    const tooMany = copy();
+    tooMany.eigenvalues = [1, 1, 1, 1, 1];
+    expect(() => preprocessingFromJSON(tooMany as never)).toThrow(/field 'eigenvalues' must be an array of 1 to 4 \(H·W·C\) finite numbers ≥ 0; received 5 entries/);
+    let err: unknown;
+    try {
+      preprocessingFromJSON({ ...copy(), kind: "zcaa" } as never);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(AugmentError);
+    expect((err as AugmentError).code).toBe("AUGMENT_BAD_STATE");
+    expect((err as AugmentError).details).toMatchObject({ field: "kind", received: "zcaa" });
+    x.dispose();
   });
 });
