@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, test } from "vitest";
 import { list, OptionError, resolve, UnknownNameError } from "@gradkit/registry";
 import type { Module } from "@gradkit/nn";
-import { CifarResNet, createModel, DenseNet, FCN, ImageNetResNet, listModels } from "../src/index.js";
+import { ARCHITECTURES, CifarResNet, createModel, DenseNet, FCN, listModels } from "../src/index.js";
 import { TORCH_COUNTS, useCpu } from "./helpers.js";
 
 beforeAll(useCpu);
@@ -47,8 +47,21 @@ describe("registry (kind \"architecture\")", () => {
   });
 
   test("ImageNet names fix the depth (schema only, to keep the test fast)", () => {
-    expect(ImageNetResNet).toBeDefined();
+    // Each resnet<d> entry is the ImageNet ResNet of that depth, and its schema has no depth option.
+    const described = Object.fromEntries(list("architecture").map((e) => [e.name, e.description]));
+    for (const d of [18, 34, 50, 101, 152]) {
+      expect(described[`resnet${d}`]).toBe(`ImageNet ResNet-${d} as torchvision (v1.5)`);
+      const entry = ARCHITECTURES.find(([name]) => name === `resnet${d}`)!;
+      expect(Object.keys((entry[2] as unknown as { shape: Record<string, unknown> }).shape).sort()).toEqual(["inChannels", "numClasses", "rng", "seed"]);
+    }
     expect(() => resolve("architecture", { name: "resnet50", depth: 18 })).toThrow(OptionError);
+    expect(() => resolve("architecture", { name: "resnet50", depth: 18 })).toThrow(
+      "Invalid options for architecture 'resnet50' (1 problem):\n  - depth: unknown option (received 18). Known options: inChannels, numClasses, rng, seed.",
+    );
+    // The generic entry takes the depth, and only the five of the paper.
+    expect(() => resolve("architecture", { name: "resnet_imagenet", depth: 19 })).toThrow(
+      "Invalid options for architecture 'resnet_imagenet' (1 problem):\n  - depth: expected 18 or 34 or 50 or 101 or 152, received 19",
+    );
   });
 
   test("unknown names and bad options fail before any tensor is made", () => {

@@ -11,6 +11,7 @@ describe("ImageNet ResNet (torchvision v1.5)", () => {
     expect(TORCH_COUNTS.resnet18).toBe(11689512);
     expect(TORCH_COUNTS.resnet34).toBe(21797672);
     expect(TORCH_COUNTS.resnet50).toBe(25557032);
+    expect(TORCH_COUNTS.resnet101).toBe(44549160);
   });
 
   test("ResNet-18: 11,689,512 parameters; forward [1, 64, 64, 3] → [1, 1000] in eval mode", () => {
@@ -35,6 +36,15 @@ describe("ImageNet ResNet (torchvision v1.5)", () => {
       expect(m.numParameters()).toBe(TORCH_COUNTS[`resnet${depth}`]);
       m.dispose();
     }
+  }, 60000);
+
+  // Building draws ~44.5M initial weights on the CPU (a few seconds); the README's table quotes this count.
+  test("ResNet-101: 44,549,160 parameters, as torchvision's resnet101 (allocated, not run)", () => {
+    const m = new ImageNetResNet({ depth: 101 });
+    expect(m.numParameters()).toBe(TORCH_COUNTS.resnet101);
+    // Only layer3 differs from ResNet-50: 23 Bottlenecks instead of 6.
+    expect(m.layers.map((stage) => stage.children().length)).toEqual([3, 4, 23, 3]);
+    m.dispose();
   }, 60000);
 
   test("Bottleneck: stride on the 3×3 conv (v1.5), expansion 4, projection where the shape changes", () => {

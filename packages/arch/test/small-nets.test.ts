@@ -79,7 +79,9 @@ describe("LeNet", () => {
   test("a 32×32 net rejects a 28×28 input, naming the layer and shapes", () => {
     const m = new LeNet({ inputSize: 32 });
     const x = tf.zeros([1, 28, 28, 1]);
-    expect(() => m.call(x)).toThrow(/400/);
+    // No padding at 32: 28 → conv5 24 → pool 12 → conv5 8 → pool 4, so the classifier's first Linear ("1.0")
+    // receives 16·4·4 = 256 features where it expects 16·5·5 = 400.
+    expect(() => m.call(x)).toThrow("1.0 (Linear): expected input shape [..., 400], received [1, 256].");
     x.dispose();
     m.dispose();
   });

@@ -7,7 +7,14 @@ import "@gradkit/backend-cuda";
 
 const dist = join(import.meta.dirname, "..", "dist");
 /** The packaged test needs this package and @gradkit/backend built (turbo's test task builds them first). */
-const built = existsSync(join(dist, "index.js")) && existsSync(join(import.meta.dirname, "..", "..", "backend", "dist", "index.js"));
+const missing = [
+  ...(existsSync(join(dist, "index.js")) ? [] : ["@gradkit/backend-cuda"]),
+  ...(existsSync(join(import.meta.dirname, "..", "..", "backend", "dist", "index.js")) ? [] : ["@gradkit/backend"]),
+];
+const notBuilt =
+  missing.length === 0 ? undefined : `dist/ of ${missing.join(" and ")} is missing — run ${missing.map((p) => `\`npm run build -w ${p}\``).join(" and ")} first`;
+if (notBuilt !== undefined) console.log(`[backend-cuda] skipping the packaged-entries test: ${notBuilt}`);
+const builtIt = notBuilt === undefined ? it : (name: string, fn: () => void) => it.skip(`${name} (skipped: ${notBuilt})`, fn);
 
 describe("registration", () => {
   it("importing the package registers the 'cuda' provider, without probing it", () => {
@@ -17,7 +24,7 @@ describe("registration", () => {
   });
 
   // The packaged entries, in a plain node: ESM and CJS builds loaded together register once.
-  it.skipIf(!built)("the built ESM and CJS entries register once between them", () => {
+  builtIt("the built ESM and CJS entries register once between them", () => {
     const script = [
       `const { createRequire } = await import("node:module");`,
       `await import(${JSON.stringify(join(dist, "index.js"))});`,

@@ -14,11 +14,19 @@ import type { Dataset } from "./dataset.js";
 import { FASHION_MNIST_DIR, fashionMnist, mnistIdx } from "./idx.js";
 import { ImageFolder } from "./image-folder.js";
 import { mnist } from "./mnist.js";
-import { DigitSegmentation } from "./segmentation.js";
+import { DigitSegmentation, type DigitJitter } from "./segmentation.js";
 
 const dir = z.string().min(1);
 const trainTest = z.enum(["train", "test"]).default("train");
 const seed = z.union([z.number(), z.string(), z.bigint()]);
+/** A [min, max] range of `value`s with min <= max (zod 4 numbers are finite). */
+const range = (value: z.ZodNumber, expected: string) =>
+  z.tuple([value, value]).refine(([min, max]) => min <= max, `[min, max] with min <= max (${expected})`);
+/** DigitSegmentation's jitter (DigitJitter): per-digit scale factor and rotation (degrees) ranges. */
+const jitter = z.strictObject({
+  scale: range(z.number().positive(), "scale factors > 0").optional(),
+  rotation: range(z.number(), "degrees").optional(),
+});
 
 type Entry = [name: string, factory: (o: never) => Dataset, schema: z.ZodType, description: string];
 
@@ -55,7 +63,15 @@ const ENTRIES: Entry[] = [
   ],
   [
     "digit-segmentation",
-    (o: { length: number; seed: number | string | bigint; canvas: number; digits: number; threshold: number; split: "train" | "validation" | "test" }) =>
+    (o: {
+      length: number;
+      seed: number | string | bigint;
+      canvas: number;
+      digits: number;
+      threshold: number;
+      split: "train" | "validation" | "test";
+      jitter?: DigitJitter;
+    }) =>
       new DigitSegmentation({ ...o, source: mnist({ split: o.split }) }),
     z.object({
       length: z.number().int().positive(),
@@ -64,6 +80,7 @@ const ENTRIES: Entry[] = [
       digits: z.number().int().positive().default(3),
       threshold: z.number().min(0).lt(1).default(0.5),
       split: z.enum(["train", "validation", "test"]).default("train"),
+      jitter: jitter.optional(),
     }),
     "MNIST digits pasted on a canvas, each pixel labelled with its digit's class + 1 or background 0",
   ],

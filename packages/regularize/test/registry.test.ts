@@ -58,8 +58,10 @@ describe("registry", () => {
   });
 
   it("rejects bad options before building anything, naming the option", () => {
-    expect(() => resolve("regularizer", { name: "l2", lambda: -1 })).toThrow(/lambda/);
-    expect(() => resolve("layer", { name: "dropout", p: 1 })).toThrow(/p/);
+    // option, expected, received: a penalty weight is >= 0; a drop probability is in [0, 1) (the entries' schemas).
+    expect(() => resolve("regularizer", { name: "l2", lambda: -1 })).toThrow("Invalid options for regularizer 'l2' (1 problem):\n  - lambda: expected number >= 0, received -1");
+    expect(() => resolve("layer", { name: "dropout", p: 1 })).toThrow("Invalid options for layer 'dropout' (1 problem):\n  - p: expected number < 1, received 1");
+    expect(() => resolve("layer", { name: "dropout", p: -0.1 })).toThrow("Invalid options for layer 'dropout' (1 problem):\n  - p: expected number >= 0, received -0.1");
     expect(() => resolve("regularizer", { name: "ema", module: 3 })).toThrow(/expected a Module instance/);
     expect(() => resolve("regularizer", { name: "snapshot_ensemble", T0: 2 })).toThrow(/either cycleLength or T0/);
   });

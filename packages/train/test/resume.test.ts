@@ -149,16 +149,29 @@ describe("SIGKILL mid-epoch, then resume in another process", () => {
     const whole = runChild(path.join(dir, "whole"), path.join(dir, "whole.safetensors"));
     expect(whole.status, whole.stderr).toBe(0);
 
+    // The child trains 30 steps of 10 batches each (120 samples, batch 12) and checkpoints every 2 steps; it blocks
+    // once the step-14 checkpoint is written (epoch 1, batch 4: mid-epoch) and tells us on stdout.
     const ckpt = path.join(dir, "killed");
-    const proc = spawn(process.execPath, [child, bundle, ckpt, "30", path.join(dir, "never.safetensors"), "40"], { cwd: import.meta.dirname, stdio: "ignore" });
-    const deadline = Date.now() + 30_000;
-    while (!fs.existsSync(path.join(ckpt, CHECKPOINT_JSON)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-    const exited = new Promise((r) => proc.on("exit", (_code, signal) => r(signal)));
+    const proc = spawn(process.execPath, [child, bundle, ckpt, "30", path.join(dir, "never.safetensors"), "14"], { cwd: import.meta.dirname, stdio: ["ignore", "pipe", "pipe"] });
+    // Listen for the exit before anything else, so an early exit can't be missed.
+    let stderr = "";
+    proc.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.on("exit", (code, signal) => resolve({ code, signal })));
+    const blocked = new Promise<string>((resolve, reject) => {
+      let out = "";
+      proc.stdout.on("data", (d: Buffer) => {
+        out += d.toString();
+        if (out.includes("\n")) resolve(out.trim());
+      });
+      void exited.then(({ code, signal }) => reject(new Error(`train-child exited (code ${code}, signal ${signal}) before blocking at step 14; stderr: ${stderr}`)));
+    });
+    expect(await blocked).toBe("blocked at step 14");
     proc.kill("SIGKILL");
-    expect(await exited).toBe("SIGKILL");
+    expect(await exited).toEqual({ code: null, signal: "SIGKILL" });
     expect(fs.existsSync(path.join(dir, "never.safetensors"))).toBe(false);
-    const killedAt = JSON.parse(fs.readFileSync(path.join(ckpt, CHECKPOINT_JSON), "utf8")).trainer.step;
-    expect(killedAt).toBeLessThan(30);
+    // Exactly the step-14 checkpoint is on disk.
+    expect(fs.readdirSync(ckpt).sort()).toEqual([CHECKPOINT_JSON, "state-14.safetensors", "weights-14.safetensors"]);
+    expect(JSON.parse(fs.readFileSync(path.join(ckpt, CHECKPOINT_JSON), "utf8")).trainer).toMatchObject({ step: 14, epoch: 1, batch: 4 });
 
     const resumed = runChild(ckpt, path.join(dir, "resumed.safetensors"));
     expect(resumed.status, resumed.stderr).toBe(0);
