@@ -3,6 +3,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { build } from "esbuild";
+import { Flatten, Linear, ReLU, Sequential } from "@gradkit/nn";
+import { Adam } from "@gradkit/optim";
+import { Dropout } from "@gradkit/regularize";
 import { LRScheduler } from "@gradkit/schedulers";
 import { createRng } from "@gradkit/tensor";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -99,6 +102,27 @@ describe("checkpoints and resume", () => {
     expect(() => trainer(broken, 13).t.resume(broken)).toThrow(/state tensors file '.*state-3\.safetensors' is missing/);
     fs.writeFileSync(path.join(broken, CHECKPOINT_JSON), JSON.stringify({ ...v1, format: "gradkit-train-checkpoint/9" }));
     expect(() => trainer(broken, 13).t.resume(broken)).toThrow(/format: expected \[.*checkpoint\/1.*checkpoint\/2.*received "gradkit-train-checkpoint\/9"/);
+  });
+
+  it("resumes a model with Dropout bit-identically: the dropout stream the layer holds goes back with the trainer's rng", () => {
+    // The Dropout layer keeps the stream it got at construction; trainer.resume restores the run's generator
+    // (rng.setState), which must move that same stream object back, or the resumed run draws other masks.
+    const dropoutRun = (dir: string | undefined, steps: number) => {
+      const rng = createRng(11);
+      const model = new Sequential(new Flatten(), new Linear(16, 16, { rng }), new Dropout(0.5, { rng }), new ReLU(), new Linear(16, 3, { rng }));
+      const { train } = makeRun({ n: 60 });
+      const optimizer = new Adam(model.parameterTree(), { lr: 0.01 });
+      return new Trainer({ model, optimizer, train, steps, rng, checkpointDir: dir, log: () => {} });
+    };
+    const whole = dropoutRun(undefined, 13);
+    whole.fit();
+    const dir = tmp();
+    const first = dropoutRun(dir, 7);
+    first.fit();
+    first.save(dir);
+    const resumed = dropoutRun(dir, 13).resume(dir);
+    resumed.fit();
+    expect(weightsOf(resumed.model)).toEqual(weightsOf(whole.model)); // failed before rng.setState kept held streams
   });
 
   it("loadCheckpointWeights puts the checkpoint's weights into a fresh model, returns its state and frees what it read", () => {
