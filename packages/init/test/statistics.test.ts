@@ -45,8 +45,12 @@ const CONV = [5, 5, 40, 100]; // fan_in 1000, fan_out 2500
 describe("initializer statistics match their formulas (10⁵ draws, 5-standard-error bounds)", () => {
   it("normal: std 0.01 by default (small random numbers), any mean/std", () => {
     expectNormal(normal(LINEAR, { rng: createRng(1) }), 0.01);
-    const m = moments(normal(LINEAR, { mean: 3, std: 2, rng: createRng(2) }));
+    const t = normal(LINEAR, { mean: 3, std: 2, rng: createRng(2) });
+    const m = moments(t);
+    t.dispose();
+    // N(3, 2²): mean 3 and variance σ² = 4 (μ₄ = 3σ⁴ = 48), each within 5 standard errors.
     expect(Math.abs(m.mean - 3)).toBeLessThanOrEqual(meanBound(2, m.n));
+    expect(Math.abs(m.variance - 4)).toBeLessThanOrEqual(varianceBound(4, 3 * 2 ** 4, m.n));
   });
 
   it("uniform: U[low, high), mean (low+high)/2, variance (high−low)²/12", () => {

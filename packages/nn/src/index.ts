@@ -60,6 +60,7 @@ export {
 } from "./activations/modules.js";
 
 export { type Reduction } from "./losses/reduce.js";
+export { setCheckLabels, labelChecksActive } from "./losses/label-check.js";
 export {
   crossEntropy,
   multiclassHinge,

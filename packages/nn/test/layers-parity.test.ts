@@ -62,7 +62,13 @@ const convT: Spec = {
   perm: { x: NCHW_TO_NHWC, out: NCHW_TO_NHWC, weight: [2, 3, 1, 0] },
 };
 const pool = (P: typeof MaxPool2d | typeof AvgPool2d): Spec => ({
-  make: (o) => new P(num(o.kernelSize), { stride: num(o.stride), padding: num(o.padding), countIncludePad: (o.countIncludePad as boolean | undefined) ?? true, ceilMode: o.ceilMode === true }),
+  make: (o) => {
+    const common = { stride: num(o.stride), padding: num(o.padding) };
+    // Each pool takes only its own options (an unknown key is an error).
+    return P === MaxPool2d
+      ? new MaxPool2d(num(o.kernelSize), { ...common, ceilMode: o.ceilMode === true })
+      : new AvgPool2d(num(o.kernelSize), { ...common, countIncludePad: (o.countIncludePad as boolean | undefined) ?? true });
+  },
   perm: { x: NCHW_TO_NHWC, out: NCHW_TO_NHWC },
 });
 

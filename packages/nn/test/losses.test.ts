@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
-import "@tensorflow/tfjs-backend-cpu";
+import { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
 import { beforeAll, describe, expect, it } from "vitest";
 import { gradCheck, valueAndGrad } from "@gradkit/autograd";
 import {
@@ -16,6 +16,7 @@ import {
   iouLoss,
   l2Loss,
   multiclassHinge,
+  setCheckLabels,
   type Loss,
   type Reduction,
 } from "../src/index.js";
@@ -143,5 +144,122 @@ describe("losses without a PyTorch equivalent, against their formulas", () => {
     expect(() => crossEntropy(x, tf.zeros([4, 6]))).toThrow(/target must have the shape of logits \[4, 5\]; received \[4, 6\]/);
     expect(() => crossEntropy(x, y, { labelSmoothing: 1 })).toThrow(/labelSmoothing must be in \[0, 1\)/);
     tf.dispose([x, y]);
+  });
+});
+
+/** −log softmax(row)[y], computed in float64 with Math (independent of tfjs). */
+function nllOf(row: number[], y: number): number {
+  const m = Math.max(...row);
+  const lse = m + Math.log(row.reduce((a, v) => a + Math.exp(v - m), 0));
+  return lse - row[y];
+}
+
+describe("class-index targets outside [0, C) are rejected (PyTorch: \"Target 7 is out of bounds\")", () => {
+  const rows = [
+    [1, 2, 3],
+    [0.5, -1, 2],
+  ];
+
+  it("crossEntropy names the function, the position, the valid range and the value", () => {
+    const x = tf.tensor2d(rows);
+    const y = tf.tensor1d([0, 7], "int32");
+    expect(() => crossEntropy(x, y)).toThrow("crossEntropy: target[1] must be an integer class index in [0, 3); received 7.");
+    let err: unknown;
+    try {
+      crossEntropy(x, y, { reduction: "none" });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toMatchObject({ code: "NN_INVALID_ARGUMENT", details: { position: [1], expected: "[0, 3)", received: 7 } });
+    // CrossEntropyLoss goes through the same check.
+    expect(() => new CrossEntropyLoss().call(x, y)).toThrow(/target\[1\] must be an integer class index in \[0, 3\); received 7/);
+    tf.dispose([x, y]);
+  });
+
+  it("-1 is not class 0 without ignoreIndex; C itself is out of range; float labels must be integers", () => {
+    const x = tf.tensor2d(rows);
+    const neg = tf.tensor1d([-1, 2], "int32");
+    expect(() => crossEntropy(x, neg)).toThrow("crossEntropy: target[0] must be an integer class index in [0, 3); received -1.");
+    const c = tf.tensor1d([0, 3], "int32");
+    expect(() => crossEntropy(x, c)).toThrow("crossEntropy: target[1] must be an integer class index in [0, 3); received 3.");
+    const frac = tf.tensor1d([0, 1.5]);
+    expect(() => crossEntropy(x, frac)).toThrow("crossEntropy: target[1] must be an integer class index in [0, 3); received 1.5.");
+    // In range, float-typed labels still work: −log p_y averaged over the two rows.
+    const ok = tf.tensor1d([2, 0]);
+    expect(crossEntropy(x, ok).dataSync()[0]).toBeCloseTo((nllOf(rows[0], 2) + nllOf(rows[1], 0)) / 2, 5);
+    tf.dispose([x, neg, c, frac, ok]);
+  });
+
+  it("a target equal to ignoreIndex is allowed (and not counted); any other bad value still throws", () => {
+    const x = tf.tensor2d([...rows, [0, 0, 1]]);
+    const y = tf.tensor1d([1, -100, 2], "int32");
+    const mean = crossEntropy(x, y, { ignoreIndex: -100 });
+    // PyTorch's mean over the samples kept: rows 0 and 2.
+    expect(mean.dataSync()[0]).toBeCloseTo((nllOf(rows[0], 1) + nllOf([0, 0, 1], 2)) / 2, 5);
+    const bad = tf.tensor1d([1, -1, 2], "int32");
+    expect(() => crossEntropy(x, bad, { ignoreIndex: -100 })).toThrow(
+      "crossEntropy: target[1] must be an integer class index in [0, 3) or ignoreIndex (-100); received -1.",
+    );
+    tf.dispose([x, y, mean, bad]);
+  });
+
+  it("multiclassHinge rejects target 9 for 3 classes", () => {
+    const s = tf.tensor2d(rows);
+    const y = tf.tensor1d([0, 9], "int32");
+    expect(() => multiclassHinge(s, y)).toThrow("multiclassHinge: target[1] must be an integer class index in [0, 3); received 9.");
+    expect(() => new MulticlassHingeLoss().call(s, y)).toThrow(/received 9/);
+    tf.dispose([s, y]);
+  });
+
+  it("segmentation labels [B, H, W] with ignoreIndex 255 work; an unlisted 255 is reported at its pixel", () => {
+    // logits [1, 2, 2, 3]: pixel (h, w) has scores px[h][w].
+    const px = [
+      [
+        [2, 0, -1],
+        [0, 1, 0],
+      ],
+      [
+        [1, 1, 1],
+        [-2, 0, 3],
+      ],
+    ];
+    const logits = tf.tensor4d([px]);
+    const labels = tf.tensor3d([[[0, 255], [1, 2]]], undefined, "int32");
+    const loss = crossEntropy(logits, labels, { ignoreIndex: 255 });
+    const expected = (nllOf(px[0][0], 0) + nllOf(px[1][0], 1) + nllOf(px[1][1], 2)) / 3;
+    expect(loss.dataSync()[0]).toBeCloseTo(expected, 5);
+    const perPixel = crossEntropy(logits, labels, { ignoreIndex: 255, reduction: "none" });
+    expect(perPixel.shape).toEqual([1, 2, 2]);
+    expect(Math.abs(perPixel.dataSync()[1])).toBe(0);
+    expect(() => crossEntropy(logits, labels)).toThrow("crossEntropy: target[0, 0, 1] must be an integer class index in [0, 3); received 255.");
+    tf.dispose([logits, labels, loss, perPixel]);
+  });
+
+  it("on a GPU-side backend the check is skipped unless setCheckLabels(true)", async () => {
+    // A backend named "fakegpu" running the CPU kernels: not in the CPU-side list.
+    const name = "fakegpu";
+    const kernels = tf.getKernelsForBackend("cpu");
+    tf.registerBackend(name, () => new MathBackendCPU());
+    for (const k of kernels) tf.registerKernel({ ...k, backendName: name });
+    try {
+      await tf.setBackend(name);
+      const x = tf.tensor2d(rows);
+      const y = tf.tensor1d([0, 7], "int32");
+      // Unchecked: no read of the labels, the documented trade-off (PyTorch's CUDA assert is asynchronous too).
+      const unchecked = crossEntropy(x, y, { reduction: "none" });
+      expect(unchecked.shape).toEqual([2]);
+      expect(setCheckLabels(true)).toBe(false);
+      try {
+        expect(() => crossEntropy(x, y)).toThrow("crossEntropy: target[1] must be an integer class index in [0, 3); received 7.");
+      } finally {
+        expect(setCheckLabels(false)).toBe(true);
+      }
+      tf.dispose([x, y, unchecked]);
+    } finally {
+      await tf.setBackend("cpu");
+      for (const k of kernels) tf.unregisterKernel(k.kernelName, name);
+      tf.removeBackend(name);
+    }
+    expect(() => setCheckLabels("yes" as never)).toThrow('setCheckLabels: enabled must be a boolean; received "yes".');
   });
 });

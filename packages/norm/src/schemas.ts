@@ -43,7 +43,16 @@ export const groupNormSchema = z
     eps,
     affine: z.boolean().default(true),
   })
-  .refine((o) => o.numChannels % o.numGroups === 0, { message: "numChannels must be divisible by numGroups", path: ["numGroups"] });
+  .superRefine((o, ctx) => {
+    if (!Number.isInteger(o.numChannels) || !Number.isInteger(o.numGroups) || o.numGroups < 1 || o.numChannels % o.numGroups === 0) return;
+    // Reported at numGroups as "numGroups: expected <message>, received <numGroups>".
+    ctx.addIssue({
+      code: "custom",
+      path: ["numGroups"],
+      input: o.numGroups,
+      message: `a divisor of numChannels (${o.numChannels}): numChannels (${o.numChannels}) must be divisible by numGroups (${o.numGroups})`,
+    });
+  });
 export type GroupNormOptions = Partial<Omit<z.input<typeof groupNormSchema>, "numGroups" | "numChannels">>;
 
 export const weightNormSchema = z.object({

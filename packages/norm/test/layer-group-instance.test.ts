@@ -88,7 +88,12 @@ describe("LayerNorm, GroupNorm, InstanceNorm vs PyTorch (fixtures/norm.json)", (
   });
 
   it("bad options and shapes are named", () => {
-    expect(() => new GroupNorm(4, 6)).toThrow(/numChannels must be divisible by numGroups/);
+    // 6 channels cannot be split into 4 groups: the message names both numbers, what numGroups should be and what it is.
+    expect(() => new GroupNorm(4, 6)).toThrow(
+      "numGroups: expected a divisor of numChannels (6): numChannels (6) must be divisible by numGroups (4), received 4",
+    );
+    expect(() => new GroupNorm(4, 6)).toThrow(expect.objectContaining({ details: expect.objectContaining({ issues: [expect.objectContaining({ path: "numGroups", received: 4 })] }) }));
+    expect(() => new GroupNorm(5, 10).dispose()).not.toThrow();
     expect(() => new LayerNorm([3, 0])).toThrow(/normalizedShape/);
     expect(() => new LayerNorm(4).call(tf.zeros([2, 5]))).toThrow(/LayerNorm: expected input shape \[\.\.\., 4\], received \[2, 5\]/);
     expect(() => new GroupNorm(2, 6).call(tf.zeros([2, 3, 3, 4]))).toThrow(/GroupNorm: expected input shape \[N, \*, \*, 6\], received \[2, 3, 3, 4\]/);

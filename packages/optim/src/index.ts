@@ -5,6 +5,7 @@ export {
   Optimizer,
   saveTensor,
   loadTensor,
+  checkSavedTensor,
   type OptimizerConfig,
   type ParamGroup,
   type ParamGroupInput,

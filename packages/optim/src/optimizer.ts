@@ -3,9 +3,9 @@ import { describeValue, validateOptions, type OptionsSchema } from "@gradkit/reg
 import { flattenTree, type TensorTree } from "@gradkit/tensor";
 import { OptimizerError } from "./errors.js";
 import { clipGradByGlobalNorm, clipGradByValue, type ClipOptions } from "./clip.js";
-import { isSavedTensor, loadTensor, saveTensor, type OptimizerStateDict, type SavedTensor } from "./state-dict.js";
+import { checkSavedTensor, isSavedTensor, loadTensor, saveTensor, type OptimizerStateDict, type SavedTensor } from "./state-dict.js";
 
-export { loadTensor, saveTensor, type OptimizerStateDict, type SavedTensor } from "./state-dict.js";
+export { checkSavedTensor, loadTensor, saveTensor, type OptimizerStateDict, type SavedTensor } from "./state-dict.js";
 
 /**
  * A parameter group (PyTorch's `param_groups[i]`): the parameters, keyed by
@@ -301,7 +301,19 @@ export abstract class Optimizer {
     return undefined;
   }
 
-  /** Restores what `globalState` saved. */
+  /**
+   * Checks what `globalState` saved before anything is loaded: tensor shapes
+   * against the parameters, vector lengths, counters. Throws
+   * OptimizerError("OPTIM_BAD_STATE") naming the entry, the expected and the
+   * received value. `groups` are the groups as they will be after the load
+   * (the saved hyperparameters over this optimizer's parameters). Override
+   * with `loadGlobalState`; `loadGlobalState` runs only after this passed
+   * and after the groups and per-parameter state were restored, so it must
+   * not throw.
+   */
+  protected checkGlobalState(_global: Record<string, SavedTensor | number | unknown> | undefined, _where: string, _groups: readonly ParamGroup[]): void {}
+
+  /** Restores what `globalState` saved (already checked by `checkGlobalState`). */
   protected loadGlobalState(_global: Record<string, SavedTensor | number | unknown> | undefined): void {}
 
   /**
@@ -328,6 +340,9 @@ export abstract class Optimizer {
   /**
    * Restores a `stateDict()`: the groups' hyperparameters and the state.
    * The groups must hold the same parameter names in the same order.
+   * Everything (names, shapes, hyperparameters, `stepCount`, the global
+   * state) is checked before anything is replaced: a dict that does not fit
+   * throws OptimizerError("OPTIM_BAD_STATE") and leaves the optimizer as it was.
    */
   loadStateDict(dict: OptimizerStateDict): void {
     const where = `${this.constructor.name}.loadStateDict`;
@@ -357,6 +372,15 @@ export abstract class Optimizer {
       this.validateGroup(group, `${where} param group ${i}`);
       return group;
     });
+    if (!Number.isInteger(dict.stepCount) || dict.stepCount < 0) {
+      throw new OptimizerError("OPTIM_BAD_STATE", `${where}: stepCount must be an integer ≥ 0, received ${describeValue(dict.stepCount)}.`, {
+        key: "stepCount",
+        expected: "an integer ≥ 0",
+        received: dict.stepCount,
+      });
+    }
+    this.checkGlobalState(dict.global, where, restoredGroups);
+    // Checked: from here on nothing throws.
     restoredGroups.forEach((group, i) => Object.assign(this.paramGroups[i], group));
     for (const name of [...this.state.keys()]) this.replaceState(name, {});
     this.state.clear();
@@ -375,21 +399,26 @@ export abstract class Optimizer {
    * first-order method). Override for state of other shapes.
    */
   protected checkSavedState(name: string, param: tf.Variable, saved: Record<string, SavedTensor | number>, where: string): void {
+    if (saved === null || typeof saved !== "object" || Array.isArray(saved)) {
+      throw new OptimizerError("OPTIM_BAD_STATE", `${where}: state '${name}' must be an object of tensors and numbers, received ${describeValue(saved)}.`, { name, received: saved });
+    }
     for (const [key, value] of Object.entries(saved)) {
-      if (isSavedTensor(value) && !tf.util.arraysEqual(value.shape, param.shape)) {
+      if (!isSavedTensor(value)) {
+        if (typeof value === "number") continue;
+        throw new OptimizerError("OPTIM_BAD_STATE", `${where}: state '${name}.${key}' must be a saved tensor { dtype, shape, values } or a number, received ${describeValue(value)}.`, {
+          name,
+          key,
+          received: value,
+        });
+      }
+      if (!tf.util.arraysEqual(value.shape, param.shape)) {
         throw new OptimizerError(
           "OPTIM_BAD_STATE",
           `${where}: state '${name}.${key}' has shape [${value.shape.join(", ")}], expected the parameter's shape [${param.shape.join(", ")}].`,
           { name, key, expected: param.shape, received: value.shape },
         );
       }
-      if (isSavedTensor(value) && value.values.length !== tf.util.sizeFromShape(value.shape)) {
-        throw new OptimizerError(
-          "OPTIM_BAD_STATE",
-          `${where}: state '${name}.${key}' holds ${value.values.length} values, expected ${tf.util.sizeFromShape(value.shape)} for shape [${value.shape.join(", ")}].`,
-          { name, key },
-        );
-      }
+      checkSavedTensor(value, `${name}.${key}`, where);
     }
   }
 

@@ -1,4 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
+import { describeValue } from "@gradkit/registry";
+import { OptimizerError } from "./errors.js";
 
 /** A tensor in a state dict: plain arrays, so `JSON.stringify` round-trips it exactly (float32 → double is exact). */
 export interface SavedTensor {
@@ -33,4 +35,40 @@ export function loadTensor(s: SavedTensor): tf.Tensor {
 
 export function isSavedTensor(value: unknown): value is SavedTensor {
   return value !== null && typeof value === "object" && Array.isArray((value as SavedTensor).values) && Array.isArray((value as SavedTensor).shape);
+}
+
+const DTYPES: ReadonlySet<string> = new Set(["float32", "int32", "bool"]);
+
+/**
+ * Throws OptimizerError("OPTIM_BAD_STATE") unless `value` is a well-formed
+ * saved tensor: a known dtype, a shape of integers ≥ 0, and as many numbers
+ * as the shape holds (so `loadTensor` of it cannot fail). `label` names it.
+ */
+export function checkSavedTensor(value: SavedTensor, label: string, where: string): void {
+  if (!DTYPES.has(value.dtype)) {
+    throw new OptimizerError("OPTIM_BAD_STATE", `${where}: state '${label}' has dtype ${describeValue(value.dtype)}, expected "float32", "int32" or "bool".`, {
+      key: label,
+      expected: [...DTYPES],
+      received: value.dtype,
+    });
+  }
+  if (!value.shape.every((d) => Number.isInteger(d) && d >= 0)) {
+    throw new OptimizerError("OPTIM_BAD_STATE", `${where}: state '${label}' has shape ${describeValue(value.shape)}, expected integers ≥ 0.`, { key: label, received: value.shape });
+  }
+  const size = tf.util.sizeFromShape(value.shape);
+  if (value.values.length !== size) {
+    throw new OptimizerError(
+      "OPTIM_BAD_STATE",
+      `${where}: state '${label}' holds ${value.values.length} values, expected ${size} for shape [${value.shape.join(", ")}].`,
+      { key: label, expected: size, received: value.values.length },
+    );
+  }
+  const bad = value.values.findIndex((v) => typeof v !== "number");
+  if (bad >= 0) {
+    throw new OptimizerError("OPTIM_BAD_STATE", `${where}: state '${label}' value ${bad} must be a number, received ${describeValue(value.values[bad])}.`, {
+      key: label,
+      index: bad,
+      received: value.values[bad],
+    });
+  }
 }

@@ -3,7 +3,23 @@ import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { list, resolve } from "@gradkit/registry";
 import { countLive } from "@gradkit/tensor";
-import { Adadelta, Adagrad, Adam, AdamW, RMSprop, SGD, type Optimizer, type OptimizerFactory, type ParamsInput } from "../src/index.js";
+import {
+  Adadelta,
+  Adagrad,
+  Adam,
+  AdamW,
+  LBFGS,
+  RMSprop,
+  SGD,
+  chain,
+  fromTransform,
+  scaleByAdam,
+  scaleByLearningRate,
+  type Closure,
+  type Optimizer,
+  type OptimizerFactory,
+  type ParamsInput,
+} from "../src/index.js";
 import { problemGrads, problemParams } from "./problem.js";
 
 beforeAll(async () => {
@@ -85,6 +101,108 @@ describe("loadStateDict rejects state that does not fit", () => {
     expect(b.state.size).toBe(0);
     expect(b.paramGroups[0].betas).toEqual([0.9, 0.999]);
     a.dispose();
+  });
+});
+
+describe("loadStateDict rejects global state that does not fit, and loads nothing (fromTransform, LBFGS)", () => {
+  const adamChain = () => chain(scaleByAdam(), scaleByLearningRate());
+  /** One step on f = Σ(1.5x² − cos x), ∇f = 3x + sin x. */
+  const stepOnce = (opt: Optimizer, x: tf.Variable) => {
+    const g = tf.tidy(() => tf.add(tf.mul(x, 3), tf.sin(x)));
+    opt.step({ x: g });
+    g.dispose();
+  };
+  const closureFor = (params: Record<string, tf.Variable>): Closure => () =>
+    tf.tidy(() => {
+      const vars = Object.entries(params);
+      const loss = tf.addN(vars.map(([, v]) => tf.sum(tf.sub(tf.mul(tf.square(v), 1.5), tf.cos(v))))) as tf.Scalar;
+      return { loss, grads: Object.fromEntries(vars.map(([k, v]) => [k, tf.add(tf.mul(v, 3), tf.sin(v))])) };
+    });
+
+  it("fromTransform: a state for x of shape [1] does not load into an optimizer whose x is [3]; that optimizer keeps working", () => {
+    const small = tf.variable(tf.tensor1d([0.5]));
+    const a = fromTransform(adamChain(), { params: { x: small }, lr: 0.1 });
+    stepOnce(a, small);
+    const dict = JSON.parse(JSON.stringify(a.stateDict()));
+    dict.paramGroups[0].lr = 0.5;
+
+    const x = tf.variable(tf.tensor1d([1, -2, 0.5]));
+    const twinX = tf.variable(tf.tensor1d([1, -2, 0.5]));
+    const b = fromTransform(adamChain(), { params: { x }, lr: 0.1 });
+    const twin = fromTransform(adamChain(), { params: { x: twinX }, lr: 0.1 });
+    stepOnce(b, x);
+    stepOnce(twin, twinX);
+    const live = countLive();
+    expect(() => b.loadStateDict(dict)).toThrow(
+      "TransformOptimizer.loadStateDict: global.groupStates[0][0].mu.x has shape [1], expected [3] (the parameter's shape).",
+    );
+    expect(() => b.loadStateDict({ ...dict, stepCount: "ten" })).toThrow('TransformOptimizer.loadStateDict: stepCount must be an integer ≥ 0, received "ten".');
+    // A well-shaped state with a bad stepCount is rejected too, before anything is replaced.
+    const same = JSON.parse(JSON.stringify(twin.stateDict()));
+    for (const stepCount of ["ten", -1, 1.5, null]) {
+      expect(() => b.loadStateDict({ ...same, stepCount } as never)).toThrow(/stepCount must be an integer ≥ 0/);
+    }
+    same.global.groupSteps = ["ten"];
+    expect(() => b.loadStateDict(same)).toThrow('TransformOptimizer.loadStateDict: global.groupSteps[0] must be an integer ≥ 0 (group 0 has a state), received "ten".');
+    // Nothing was half-loaded: no tensor made or freed, same groups and counters, and the next steps equal the twin's.
+    expect(countLive()).toBe(live);
+    expect(b.paramGroups[0].lr).toBe(0.1);
+    expect(b.stepCount).toBe(1);
+    expect(b.groupSteps).toEqual([1]);
+    for (let i = 0; i < 3; i++) {
+      stepOnce(b, x);
+      stepOnce(twin, twinX);
+    }
+    expect(Array.from(x.dataSync())).toEqual(Array.from(twinX.dataSync()));
+    for (const o of [a, b, twin]) o.dispose();
+    tf.dispose([small, x, twinX]);
+  });
+
+  it("LBFGS: history vectors must have the parameters' total length; a bad global changes neither groups nor history", () => {
+    const make = (p: Record<string, tf.Variable>) => new LBFGS(p, { maxIter: 2, historySize: 5 });
+    const two = { a: tf.variable(tf.tensor1d([0.8])), b: tf.variable(tf.tensor1d([-0.4])) };
+    const a = make(two);
+    for (let i = 0; i < 2; i++) a.step(closureFor(two));
+    const fromTwo = JSON.parse(JSON.stringify(a.stateDict()));
+
+    const three = () => ({ a: tf.variable(tf.tensor1d([0.8])), b: tf.variable(tf.tensor1d([-0.4, 1.1])) });
+    const p = three();
+    const q = three();
+    const b = make(p);
+    const twin = make(q);
+    for (let i = 0; i < 2; i++) {
+      b.step(closureFor(p));
+      twin.step(closureFor(q));
+    }
+    // Saved over 1 + 1 = 2 parameter elements; this optimizer's parameters hold 1 + 2 = 3.
+    expect(() => b.loadStateDict(fromTwo)).toThrow("LBFGS.loadStateDict: global.d holds 2 values, expected 3 (the parameters' total size).");
+    const own = JSON.parse(JSON.stringify(twin.stateDict()));
+    expect(own.global.memory.s.length).toBeGreaterThan(0);
+    const shortPair = JSON.parse(JSON.stringify(own));
+    shortPair.global.memory.s[0].pop();
+    expect(() => b.loadStateDict(shortPair)).toThrow("LBFGS.loadStateDict: global.memory.s[0] holds 2 values, expected 3 (the parameters' total size).");
+    // Valid groups (a new lr) but no memory: before, the groups were overwritten and then loadGlobalState threw.
+    const noMemory = JSON.parse(JSON.stringify(own));
+    noMemory.paramGroups[0].lr = 0.25;
+    delete noMemory.global.memory;
+    expect(() => b.loadStateDict(noMemory)).toThrow("LBFGS.loadStateDict: global.memory must be { s, y, rho, gamma }, received undefined.");
+    const badCount = JSON.parse(JSON.stringify(own));
+    badCount.global.nIter = "4";
+    expect(() => b.loadStateDict(badCount)).toThrow('LBFGS.loadStateDict: global.nIter must be an integer ≥ 0, received "4".');
+    expect(() => b.loadStateDict({ ...own, stepCount: "ten" })).toThrow('LBFGS.loadStateDict: stepCount must be an integer ≥ 0, received "ten".');
+    expect(b.paramGroups[0].lr).toBe(1);
+    expect(b.counts).toEqual(twin.counts);
+    expect(b.stepCount).toBe(2);
+    for (let i = 0; i < 3; i++) {
+      b.step(closureFor(p));
+      twin.step(closureFor(q));
+    }
+    expect([...p.a.dataSync(), ...p.b.dataSync()]).toEqual([...q.a.dataSync(), ...q.b.dataSync()]);
+    // The valid dict still loads.
+    b.loadStateDict(own);
+    expect(b.counts).toEqual({ funcEvals: own.global.funcEvals, nIter: own.global.nIter });
+    for (const o of [a, b, twin]) o.dispose();
+    tf.dispose([...Object.values(two), ...Object.values(p), ...Object.values(q)]);
   });
 });
 

@@ -1,7 +1,9 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { Tensor, Variable } from "@tensorflow/tfjs-core";
+import { closestMatch, describeValue } from "@gradkit/registry";
 import { Module } from "../module.js";
-import { checkPositiveInt } from "../layers/options.js";
+import { NnError } from "../errors.js";
+import { checkOptionKeys, checkPositiveInt } from "../layers/options.js";
 import { maxout } from "../layers/maxout.js";
 import * as F from "./functions.js";
 
@@ -86,6 +88,20 @@ export class GatedUnit extends Module {
     readonly axis = -1,
   ) {
     super();
+    if (typeof variant !== "string" || !Object.hasOwn(GATED, variant)) {
+      const known = Object.keys(GATED);
+      const match = typeof variant === "string" ? closestMatch(variant, known) : undefined;
+      const hint = match === undefined ? "" : ` Did you mean '${match}'?`;
+      throw new NnError("NN_INVALID_ARGUMENT", `GatedUnit: variant must be one of ${known.map((k) => `"${k}"`).join(", ")}; received ${describeValue(variant)}.${hint}`, {
+        layer: "GatedUnit",
+        option: "variant",
+        expected: known,
+        received: variant,
+      });
+    }
+    if (!Number.isInteger(axis)) {
+      throw new NnError("NN_INVALID_ARGUMENT", `GatedUnit: axis must be an integer; received ${describeValue(axis)}.`, { layer: "GatedUnit", option: "axis", received: axis });
+    }
   }
   override get typeName(): string {
     return { glu: "GLU", bilinear: "Bilinear", reglu: "ReGLU", geglu: "GEGLU", swiglu: "SwiGLU" }[this.variant];
@@ -131,6 +147,7 @@ export class Swish extends Module {
   readonly beta: Variable;
   constructor(init = 1, options: { learnable?: boolean } = {}) {
     super();
+    checkOptionKeys("Swish", options, ["learnable"]);
     this.beta = this.registerParameter("beta", tf.scalar(init));
     if (options.learnable === false) this.beta.trainable = false;
   }

@@ -1,14 +1,20 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { Tensor, Variable } from "@tensorflow/tfjs-core";
+import { describeValue } from "@gradkit/registry";
+import { formatShape } from "@gradkit/tensor";
 import { Module, type InputSpec } from "../module.js";
 import { rngFrom, type RngOptions } from "../rng.js";
 import { defaultBias, defaultWeight } from "../default-init.js";
-import { checkPositiveInt } from "./options.js";
+import { ModuleShapeError, NnError } from "../errors.js";
+import { checkOptionKeys, checkPositiveInt } from "./options.js";
 
 export interface LinearOptions extends RngOptions {
   /** Add a learnable bias. Default true. */
   bias?: boolean;
 }
+
+/** The keys of `LinearOptions`. */
+export const LINEAR_OPTIONS = ["bias", "rng", "seed"] as const;
 
 /**
  * y = x·W + b over the last axis. The weight is `[inFeatures, outFeatures]`
@@ -25,6 +31,7 @@ export class Linear extends Module {
     options: LinearOptions = {},
   ) {
     super();
+    checkOptionKeys("Linear", options, LINEAR_OPTIONS);
     checkPositiveInt("Linear", "inFeatures", inFeatures);
     checkPositiveInt("Linear", "outFeatures", outFeatures);
     const rng = rngFrom(options);
@@ -50,7 +57,7 @@ export class Linear extends Module {
   }
 }
 
-/** Returns its input unchanged. */
+/** Returns its input unchanged: the same tensor, as PyTorch's `nn.Identity` (`forward` is `return input`). */
 export class Identity extends Module {
   forward(x: Tensor): Tensor {
     return x;
@@ -62,6 +69,11 @@ export class Identity extends Module {
  * axis). On NHWC feature maps the flattened order is (h, w, c), not
  * PyTorch's (c, h, w): a Linear after Flatten ported from PyTorch needs its
  * input rows permuted.
+ *
+ * As `torch.flatten`: each dim must lie in [−r, r − 1] for an input of rank
+ * r (a scalar counts as rank 1) and startDim must not come after endDim,
+ * else it throws; startDim = endDim leaves the input as it is (a clone), and
+ * a scalar becomes `[1]`.
  */
 export class Flatten extends Module {
   constructor(
@@ -69,14 +81,45 @@ export class Flatten extends Module {
     readonly endDim = -1,
   ) {
     super();
+    for (const [name, v] of [["startDim", startDim], ["endDim", endDim]] as const) {
+      if (!Number.isInteger(v)) {
+        throw new NnError("NN_INVALID_ARGUMENT", `Flatten: ${name} must be an integer; received ${describeValue(v)}.`, { layer: "Flatten", option: name, received: v });
+      }
+    }
+    // Same sign: the order does not depend on the input's rank.
+    if ((startDim >= 0) === (endDim >= 0) && startDim > endDim) {
+      throw new NnError("NN_INVALID_ARGUMENT", `Flatten: startDim (${startDim}) cannot come after endDim (${endDim}).`, { layer: "Flatten", startDim, endDim });
+    }
   }
 
   forward(x: Tensor): Tensor {
-    const r = x.rank;
-    const s = this.startDim < 0 ? r + this.startDim : this.startDim;
-    const e = this.endDim < 0 ? r + this.endDim : this.endDim;
-    if (e <= s) return x.clone();
+    const r = Math.max(x.rank, 1);
+    const wrap = (name: string, d: number): number => {
+      if (d < -r || d > r - 1) {
+        throw new ModuleShapeError(`${this.describe()}: ${name} must be a dim in [${-r}, ${r - 1}] for an input of rank ${x.rank} ${formatShape(x.shape)}; received ${d}.`, {
+          option: name,
+          expected: [-r, r - 1],
+          received: d,
+        });
+      }
+      return d < 0 ? d + r : d;
+    };
+    const s = wrap("startDim", this.startDim);
+    const e = wrap("endDim", this.endDim);
+    if (s > e) {
+      throw new ModuleShapeError(`${this.describe()}: startDim (${this.startDim} → ${s}) cannot come after endDim (${this.endDim} → ${e}) for an input of rank ${x.rank}.`, {
+        startDim: s,
+        endDim: e,
+        rank: x.rank,
+      });
+    }
+    if (x.rank === 0) return tf.reshape(x, [1]);
+    if (s === e) return x.clone();
     const merged = x.shape.slice(s, e + 1).reduce((a, b) => a * b, 1);
     return tf.reshape(x, [...x.shape.slice(0, s), merged, ...x.shape.slice(e + 1)]);
+  }
+
+  protected override extraRepr(): string {
+    return `startDim=${this.startDim}, endDim=${this.endDim}`;
   }
 }

@@ -4,7 +4,7 @@ import { Module, type InputSpec } from "../module.js";
 import { rngFrom, type RngOptions } from "../rng.js";
 import { defaultBias, defaultWeight } from "../default-init.js";
 import { NnError } from "../errors.js";
-import { checkPositiveInt, pair } from "./options.js";
+import { checkOptionKeys, checkPositiveInt, pair } from "./options.js";
 import { dilateKernel } from "./conv-core.js";
 
 export interface ConvTranspose2dOptions extends RngOptions {
@@ -47,6 +47,7 @@ export class ConvTranspose2d extends Module {
     options: ConvTranspose2dOptions = {},
   ) {
     super();
+    checkOptionKeys("ConvTranspose2d", options, ["stride", "padding", "outputPadding", "groups", "dilation", "bias", "rng", "seed"]);
     checkPositiveInt("ConvTranspose2d", "inChannels", inChannels);
     checkPositiveInt("ConvTranspose2d", "outChannels", outChannels);
     this.kernelSize = pair("ConvTranspose2d", "kernelSize", kernelSize, 2);

@@ -4,7 +4,7 @@ import { Module, type InputSpec } from "../module.js";
 import { rngFrom, type RngOptions } from "../rng.js";
 import { defaultBias, defaultWeight } from "../default-init.js";
 import { NnError } from "../errors.js";
-import { checkPositiveInt, pair } from "./options.js";
+import { checkOptionKeys, checkPositiveInt, pair } from "./options.js";
 import { conv2dNHWC, resolvePadding, validatePadding, type Padding } from "./conv-core.js";
 
 export interface ConvOptions extends RngOptions {
@@ -19,6 +19,9 @@ export interface ConvOptions extends RngOptions {
   /** Default true. */
   bias?: boolean;
 }
+
+/** The keys of `ConvOptions`. */
+const CONV_OPTIONS = ["stride", "padding", "dilation", "groups", "bias", "rng", "seed"] as const;
 
 function checkGroups(layer: string, inC: number, outC: number, groups: number): void {
   checkPositiveInt(layer, "groups", groups);
@@ -54,6 +57,7 @@ export class Conv2d extends Module {
     options: ConvOptions = {},
   ) {
     super();
+    checkOptionKeys("Conv2d", options, CONV_OPTIONS);
     checkPositiveInt("Conv2d", "inChannels", inChannels);
     checkPositiveInt("Conv2d", "outChannels", outChannels);
     this.kernelSize = pair("Conv2d", "kernelSize", kernelSize, 2);
@@ -106,6 +110,7 @@ export class Conv1d extends Module {
     options: Omit<ConvOptions, "stride" | "dilation"> & { stride?: number; dilation?: number } = {},
   ) {
     super();
+    checkOptionKeys("Conv1d", options, CONV_OPTIONS);
     checkPositiveInt("Conv1d", "inChannels", inChannels);
     checkPositiveInt("Conv1d", "outChannels", outChannels);
     this.kernelSize = pair("Conv1d", "kernelSize", kernelSize, 1)[0];

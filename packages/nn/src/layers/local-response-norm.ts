@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { Tensor } from "@tensorflow/tfjs-core";
 import { Module } from "../module.js";
-import { checkPositiveInt } from "./options.js";
+import { checkOptionKeys, checkPositiveInt } from "./options.js";
 
 export interface LocalResponseNormOptions {
   /** α. Default 1e-4. */
@@ -52,6 +52,7 @@ export class LocalResponseNorm extends Module {
     options: LocalResponseNormOptions = {},
   ) {
     super();
+    checkOptionKeys("LocalResponseNorm", options, ["alpha", "beta", "k"]);
     checkPositiveInt("LocalResponseNorm", "size", size);
     this.alpha = options.alpha ?? 1e-4;
     this.beta = options.beta ?? 0.75;

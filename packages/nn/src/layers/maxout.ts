@@ -3,8 +3,8 @@ import type { Tensor } from "@tensorflow/tfjs-core";
 import { describeValue } from "@gradkit/registry";
 import { Module, type InputSpec } from "../module.js";
 import { NnError } from "../errors.js";
-import { Linear, type LinearOptions } from "./basic.js";
-import { checkPositiveInt } from "./options.js";
+import { LINEAR_OPTIONS, Linear, type LinearOptions } from "./basic.js";
+import { checkOptionKeys, checkPositiveInt } from "./options.js";
 
 /**
  * Maxout (Goodfellow et al., 2013) as an activation: the last axis of size
@@ -35,6 +35,7 @@ export class Maxout extends Module {
     options: LinearOptions = {},
   ) {
     super();
+    checkOptionKeys("Maxout", options, LINEAR_OPTIONS);
     checkPositiveInt("Maxout", "pieces", pieces);
     this.linear = this.registerModule("linear", new Linear(inFeatures, outFeatures * pieces, options));
   }

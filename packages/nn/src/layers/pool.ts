@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { Tensor, Tensor4D } from "@tensorflow/tfjs-core";
 import { Module, type InputSpec } from "../module.js";
-import { pair } from "./options.js";
+import { checkOptionKeys, pair } from "./options.js";
 import { resolvePadding, validatePadding, type Padding } from "./conv-core.js";
 
 export interface PoolOptions {
@@ -26,8 +26,9 @@ abstract class Pool2d extends Module {
   readonly stride: number[];
   readonly padding: Padding;
 
-  constructor(layer: string, kernelSize: number | number[], options: PoolOptions) {
+  constructor(layer: string, kernelSize: number | number[], options: PoolOptions, extraOptions: readonly string[]) {
     super();
+    checkOptionKeys(layer, options, ["stride", "padding", ...extraOptions]);
     this.kernelSize = pair(layer, "kernelSize", kernelSize, 2);
     this.stride = pair(layer, "stride", options.stride ?? this.kernelSize, 2);
     this.padding = options.padding ?? 0;
@@ -62,7 +63,7 @@ export class MaxPool2d extends Pool2d {
   readonly ceilMode: boolean;
 
   constructor(kernelSize: number | number[], options: MaxPoolOptions = {}) {
-    super("MaxPool2d", kernelSize, options);
+    super("MaxPool2d", kernelSize, options, ["ceilMode"]);
     this.ceilMode = options.ceilMode ?? false;
   }
 
@@ -76,7 +77,7 @@ export class AvgPool2d extends Pool2d {
   readonly countIncludePad: boolean;
 
   constructor(kernelSize: number | number[], options: AvgPoolOptions = {}) {
-    super("AvgPool2d", kernelSize, options);
+    super("AvgPool2d", kernelSize, options, ["countIncludePad"]);
     this.countIncludePad = options.countIncludePad ?? true;
   }
 

@@ -46,7 +46,7 @@ export function crossEntropy(logits: Tensor, target: Tensor, options: CrossEntro
       return reduce(tf.neg(tf.sum(tf.mul(t, weighted), -1)), reduction, "crossEntropy");
     }
     const lead = logits.shape.slice(0, -1);
-    const y = tf.reshape(classIndices("crossEntropy", logits, target), [-1]);
+    const y = tf.reshape(classIndices("crossEntropy", logits, target, ignoreIndex), [-1]);
     const valid = ignoreIndex === undefined ? undefined : tf.cast(tf.notEqual(y, ignoreIndex), "float32");
     let onehot = tf.oneHot(tf.maximum(y, tf.scalar(0, "int32")), c);
     if (valid !== undefined) onehot = tf.mul(onehot, tf.expandDims(valid, 1));

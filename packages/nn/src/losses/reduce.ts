@@ -3,6 +3,7 @@ import type { Tensor } from "@tensorflow/tfjs-core";
 import { formatShape } from "@gradkit/tensor";
 import { describeValue } from "@gradkit/registry";
 import { ModuleShapeError, NnError } from "../errors.js";
+import { checkClassIndices, labelChecksActive } from "./label-check.js";
 
 /** How a loss combines its per-element (or per-sample) values: PyTorch's `reduction`. */
 export type Reduction = "mean" | "sum" | "none";
@@ -24,8 +25,13 @@ export function sameShape(fn: string, a: Tensor, b: Tensor, aName = "input", bNa
   }
 }
 
-/** Class indices `[...]` for scores `[..., C]`, as int32; throws naming the shapes otherwise. */
-export function classIndices(fn: string, scores: Tensor, target: Tensor): Tensor {
+/**
+ * Class indices `[...]` for scores `[..., C]`, as int32; throws naming the
+ * shapes otherwise. Each index must be an integer in [0, C) or `ignoreIndex`:
+ * checked on CPU-side backends always, on GPU backends only when enabled with
+ * `setCheckLabels(true)` (the check reads the labels, a GPU→CPU sync).
+ */
+export function classIndices(fn: string, scores: Tensor, target: Tensor, ignoreIndex?: number): Tensor {
   const lead = scores.shape.slice(0, -1);
   if (target.rank !== lead.length || target.shape.some((d, i) => d !== lead[i])) {
     throw new ModuleShapeError(
@@ -33,5 +39,6 @@ export function classIndices(fn: string, scores: Tensor, target: Tensor): Tensor
       { expected: lead, received: [...target.shape] },
     );
   }
+  if (labelChecksActive()) checkClassIndices(fn, target, scores.shape[scores.rank - 1], ignoreIndex);
   return target.dtype === "int32" ? target : tf.cast(target, "int32");
 }

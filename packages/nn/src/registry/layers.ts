@@ -34,25 +34,26 @@ export const LAYERS: Entry[] = [
   ],
   [
     "linear",
-    (o: S & { inFeatures: number; outFeatures: number; bias: boolean }) => new Linear(o.inFeatures, o.outFeatures, o),
+    ({ inFeatures, outFeatures, ...o }: S & { inFeatures: number; outFeatures: number; bias: boolean }) => new Linear(inFeatures, outFeatures, o),
     z.object({ inFeatures: posInt, outFeatures: posInt, bias: z.boolean().default(true), seed }),
     "y = x·W + b",
   ],
   [
     "conv1d",
-    (o: ConvO & { kernelSize: number }) => new Conv1d(o.inChannels, o.outChannels, o.kernelSize, { ...o, stride: o.stride as number, dilation: o.dilation as number }),
+    ({ inChannels, outChannels, kernelSize, ...o }: ConvO & { kernelSize: number }) =>
+      new Conv1d(inChannels, outChannels, kernelSize, { ...o, stride: o.stride as number, dilation: o.dilation as number }),
     z.object({ ...conv, kernelSize: posInt, stride: posInt.default(1), dilation: posInt.default(1), padding: z.union([z.enum(["valid", "same"]), z.number().int().nonnegative()]).default(0) }),
     "1-D convolution, channels last",
   ],
   [
     "conv2d",
-    (o: ConvO & { kernelSize: number | number[] }) => new Conv2d(o.inChannels, o.outChannels, o.kernelSize, o),
+    ({ inChannels, outChannels, kernelSize, ...o }: ConvO & { kernelSize: number | number[] }) => new Conv2d(inChannels, outChannels, kernelSize, o),
     z.object({ ...conv, kernelSize: size2 }),
     "2-D convolution, NHWC (stride, padding incl. same, dilation, groups)",
   ],
   [
     "conv_transpose2d",
-    (o: S & {
+    ({ inChannels, outChannels, kernelSize, ...o }: S & {
       inChannels: number;
       outChannels: number;
       kernelSize: number | number[];
@@ -63,7 +64,7 @@ export const LAYERS: Entry[] = [
       dilation: number | number[];
       bias: boolean;
     }) =>
-      new ConvTranspose2d(o.inChannels, o.outChannels, o.kernelSize, o),
+      new ConvTranspose2d(inChannels, outChannels, kernelSize, o),
     z.object({
       inChannels: posInt,
       outChannels: posInt,
@@ -80,13 +81,13 @@ export const LAYERS: Entry[] = [
   ],
   [
     "max_pool2d",
-    (o: PoolO & { ceilMode: boolean }) => new MaxPool2d(o.kernelSize, o),
+    ({ kernelSize, ...o }: PoolO & { ceilMode: boolean }) => new MaxPool2d(kernelSize, o),
     z.object({ ...pool, ceilMode: z.boolean().default(false) }),
     "max pooling, overlapping windows when stride < kernel",
   ],
   [
     "avg_pool2d",
-    (o: PoolO & { countIncludePad: boolean }) => new AvgPool2d(o.kernelSize, o),
+    ({ kernelSize, ...o }: PoolO & { countIncludePad: boolean }) => new AvgPool2d(kernelSize, o),
     z.object({ ...pool, countIncludePad: z.boolean().default(true) }),
     "average pooling (zero padding counts unless countIncludePad is false)",
   ],
@@ -100,13 +101,13 @@ export const LAYERS: Entry[] = [
   ["identity", () => new Identity(), z.object({}), "returns its input"],
   [
     "local_response_norm",
-    (o: { size: number; alpha: number; beta: number; k: number }) => new LocalResponseNorm(o.size, o),
+    ({ size, ...o }: { size: number; alpha: number; beta: number; k: number }) => new LocalResponseNorm(size, o),
     z.object({ size: posInt, alpha: z.number().default(1e-4), beta: z.number().default(0.75), k: z.number().default(1) }),
     "AlexNet's LRN across channels, PyTorch's formula",
   ],
   [
     "maxout",
-    (o: S & { inFeatures: number; outFeatures: number; pieces: number; bias: boolean }) => new Maxout(o.inFeatures, o.outFeatures, o.pieces, o),
+    ({ inFeatures, outFeatures, pieces, ...o }: S & { inFeatures: number; outFeatures: number; pieces: number; bias: boolean }) => new Maxout(inFeatures, outFeatures, pieces, o),
     z.object({ inFeatures: posInt, outFeatures: posInt, pieces: posInt, bias: z.boolean().default(true), seed }),
     "Linear to out·pieces units, then the max of each group",
   ],

@@ -5,7 +5,7 @@ import { flattenTree, type TensorTree } from "@gradkit/tensor";
 import { OptimizerError } from "../errors.js";
 import { strongWolfe } from "../line-search/strong-wolfe.js";
 import { lrField } from "../options.js";
-import { Optimizer, type Closure, type ParamsInput, type SavedTensor } from "../optimizer.js";
+import { Optimizer, type Closure, type ParamGroup, type ParamsInput, type SavedTensor } from "../optimizer.js";
 import { emptyLbfgsMemory, pushLbfgsPair, twoLoopDirection, type LbfgsMemory } from "./lbfgs-memory.js";
 import { dot, maxAbs, scale, sub, sumAbs } from "./vector.js";
 
@@ -209,13 +209,77 @@ export class LBFGS extends Optimizer {
     };
   }
 
-  protected override loadGlobalState(global: Record<string, SavedTensor | number | unknown> | undefined): void {
-    const g = global as
-      | { funcEvals: number; nIter: number; d: number[] | null; t: number | null; prevFlatGrad: number[] | null; prevLoss: number | null; memory: { s: number[][]; y: number[][]; rho: number[]; gamma: number } }
-      | undefined;
-    if (g === undefined || typeof g.nIter !== "number" || g.memory === undefined) {
-      throw new OptimizerError("OPTIM_BAD_STATE", `LBFGS.loadStateDict: expected global { funcEvals, nIter, d, t, memory, … }, received ${describeValue(global)}.`);
+  /**
+   * Checks the saved history before anything is loaded: counters are
+   * integers ≥ 0, d, prevFlatGrad and every sᵢ, yᵢ have one entry per
+   * parameter element (the total size of the parameters), s, y and ρ have
+   * the same length, at most the restored group's historySize, and a run
+   * past its first iteration (nIter > 0) has d, t and prevFlatGrad.
+   */
+  protected override checkGlobalState(global: Record<string, SavedTensor | number | unknown> | undefined, where: string, groups: readonly ParamGroup[]): void {
+    const fail = (key: string, expected: string, received: unknown): never => {
+      throw new OptimizerError("OPTIM_BAD_STATE", `${where}: global.${key} must be ${expected}, received ${describeValue(received)}.`, { key: `global.${key}`, expected, received });
+    };
+    if (global === null || typeof global !== "object" || Array.isArray(global)) {
+      throw new OptimizerError("OPTIM_BAD_STATE", `${where}: expected global { funcEvals, nIter, d, t, memory, … }, received ${describeValue(global)}.`, { key: "global", received: global });
     }
+    const g = global as Record<string, unknown>;
+    const n = Object.values(groups[0].params).reduce((sum, v) => sum + v.size, 0);
+    const isCount = (v: unknown) => Number.isInteger(v) && (v as number) >= 0;
+    const isNumber = (v: unknown) => typeof v === "number";
+    const checkVector = (key: string, v: unknown, nullable: boolean) => {
+      if (v === null && nullable) return;
+      const what = `${nullable ? "null or " : ""}an array of ${n} numbers (one per parameter element)`;
+      if (!Array.isArray(v)) fail(key, what, v);
+      const arr = v as unknown[];
+      if (arr.length !== n) {
+        throw new OptimizerError("OPTIM_BAD_STATE", `${where}: global.${key} holds ${arr.length} values, expected ${n} (the parameters' total size).`, {
+          key: `global.${key}`,
+          expected: n,
+          received: arr.length,
+        });
+      }
+      const bad = arr.findIndex((x) => !isNumber(x));
+      if (bad >= 0) fail(`${key}[${bad}]`, "a number", arr[bad]);
+    };
+    if (!isCount(g.funcEvals)) fail("funcEvals", "an integer ≥ 0", g.funcEvals);
+    if (!isCount(g.nIter)) fail("nIter", "an integer ≥ 0", g.nIter);
+    checkVector("d", g.d, true);
+    checkVector("prevFlatGrad", g.prevFlatGrad, true);
+    if (g.t !== null && !isNumber(g.t)) fail("t", "null or a number", g.t);
+    if (g.prevLoss !== null && !isNumber(g.prevLoss)) fail("prevLoss", "null or a number", g.prevLoss);
+    if ((g.nIter as number) > 0) {
+      for (const key of ["d", "t", "prevFlatGrad"] as const) if (g[key] === null) fail(key, `set once nIter > 0 (nIter is ${g.nIter as number})`, g[key]);
+    }
+    const memory = g.memory as Record<string, unknown> | null | undefined;
+    if (memory === null || typeof memory !== "object" || Array.isArray(memory)) fail("memory", "{ s, y, rho, gamma }", memory);
+    const m = memory as Record<string, unknown>;
+    for (const key of ["s", "y", "rho"] as const) if (!Array.isArray(m[key])) fail(`memory.${key}`, "an array", m[key]);
+    const pairs = (m.s as unknown[]).length;
+    const historySize = groups[0].historySize as number;
+    if (pairs > historySize) fail("memory.s", `at most historySize (${historySize}) pairs`, `${pairs} pairs`);
+    for (const key of ["y", "rho"] as const) {
+      if ((m[key] as unknown[]).length !== pairs) fail(`memory.${key}`, `${pairs} entries (as memory.s)`, `${(m[key] as unknown[]).length} entries`);
+    }
+    (m.s as unknown[]).forEach((v, i) => checkVector(`memory.s[${i}]`, v, false));
+    (m.y as unknown[]).forEach((v, i) => checkVector(`memory.y[${i}]`, v, false));
+    (m.rho as unknown[]).forEach((v, i) => {
+      if (!isNumber(v)) fail(`memory.rho[${i}]`, "a number", v);
+    });
+    if (!isNumber(m.gamma)) fail("memory.gamma", "a number", m.gamma);
+  }
+
+  protected override loadGlobalState(global: Record<string, SavedTensor | number | unknown> | undefined): void {
+    // Checked by checkGlobalState.
+    const g = global as {
+      funcEvals: number;
+      nIter: number;
+      d: number[] | null;
+      t: number | null;
+      prevFlatGrad: number[] | null;
+      prevLoss: number | null;
+      memory: { s: number[][]; y: number[][]; rho: number[]; gamma: number };
+    };
     const f64 = (v: number[] | null) => (v === null ? undefined : Float64Array.from(v));
     this.lbfgs = {
       funcEvals: g.funcEvals,
