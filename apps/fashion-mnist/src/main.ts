@@ -31,6 +31,7 @@ const HELP = `usage: node dist/main.js [options]
   --init FILE       start from these weights (safetensors, e.g. RUN_DIR/weights-<step>.safetensors)
   --warmup F        fraction of the schedule spent warming up (default ${DEFAULT_CONFIG.warmup})
   --seed N          (default ${DEFAULT_CONFIG.seed})      --resume    continue the checkpoint in --run-dir
+  --log-every N     write a batch record to metrics.jsonl (and print a progress line) every N steps (default ${DEFAULT_CONFIG.logEvery})
   env GRADKIT_BACKEND=wasm|cpu|webgpu|cuda picks the backend (default: the best available)`;
 
 function parseArgs(argv: string[]): { config: FashionConfig; runDir: string | undefined; resume: boolean } {

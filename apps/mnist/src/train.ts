@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs-core";
 import { macrotask } from "@gradkit/backend";
 import { randomCrop } from "@gradkit/augment";
@@ -6,7 +8,7 @@ import { crossEntropy, type Module } from "@gradkit/nn";
 import { AdamW } from "@gradkit/optim";
 import { cosine, linearWarmup, LRScheduler } from "@gradkit/schedulers";
 import { countLive, createRng } from "@gradkit/tensor";
-import { accuracy as accuracyMetric, Trainer, type Callback } from "@gradkit/train";
+import { accuracy as accuracyMetric, CHECKPOINT_JSON, Trainer, type Callback } from "@gradkit/train";
 import { digitCnn, type DigitCnnOptions } from "./model.js";
 
 export interface TrainOptions {
@@ -15,7 +17,7 @@ export interface TrainOptions {
   epochs: number;
   seed: number;
   batchSize?: number;
-  /** Peak AdamW learning rate (default 3e-3), reached after one epoch of linear warmup, then cosine to 0. */
+  /** Peak AdamW learning rate (default 3e-3), reached after the linear warmup (see `schedulePlan`), then cosine to 0. */
   lr?: number;
   weightDecay?: number;
   labelSmoothing?: number;
@@ -27,6 +29,12 @@ export interface TrainOptions {
   /** Resumable checkpoints (every `checkpointEvery` steps and every epoch end). */
   checkpointDir?: string;
   checkpointEvery?: number;
+  /**
+   * Continue the checkpoint in `checkpointDir` when it holds one (checkpoint.json): weights, optimizer, scheduler,
+   * RNG and data position, so the run ends as the uninterrupted one would. Default false (start from scratch).
+   * A checkpoint of a different run (seed, batch size, model shape, dataset length) throws before training.
+   */
+  resume?: boolean;
   onEpoch?: (info: EpochInfo) => void;
 }
 
@@ -43,9 +51,25 @@ export interface TrainResult {
   model: Module;
   optimizer: AdamW;
   trainer: Trainer;
+  /** The epochs that ended in this call (after a resume, only those trained since). */
   history: EpochInfo[];
-  /** Mean training loss of each step, in order. */
+  /** Mean training loss of each step this call trained, in order. */
   stepLosses: number[];
+  /** The step of the checkpoint this call continued from; undefined when it started from scratch. */
+  resumedFrom: number | undefined;
+  /** The schedule's length and warmup, in optimizer steps. */
+  totalSteps: number;
+  warmupSteps: number;
+}
+
+/**
+ * The learning-rate schedule's lengths for `epochs` epochs of `stepsPerEpoch` optimizer steps: linear warmup over
+ * 10 % of the steps (at least 1), at most one epoch, then cosine decay to 0 over the rest. (With the default 8
+ * epochs of 62 steps that is 49 warmup steps; from 10 epochs on, one epoch.)
+ */
+export function schedulePlan(stepsPerEpoch: number, epochs: number): { totalSteps: number; warmupSteps: number } {
+  const totalSteps = epochs * stepsPerEpoch;
+  return { totalSteps, warmupSteps: Math.min(stepsPerEpoch, Math.max(1, Math.floor(totalSteps / 10))) };
 }
 
 /** Fraction of `dataset` classified correctly by `model` in eval mode. */
@@ -101,12 +125,15 @@ function recorder(history: EpochInfo[], stepLosses: number[], onEpoch?: (info: E
 
 /**
  * Trains the reference digit CNN with @gradkit/train's Trainer: AdamW
- * (decoupled weight decay), one epoch of linear warmup then cosine decay
- * (an LRScheduler stepped per optimizer step), random shifts (pad + random
+ * (decoupled weight decay), linear warmup over 10 % of the steps (at most
+ * one epoch; `schedulePlan`) then cosine decay to 0 (an LRScheduler stepped
+ * per optimizer step), random shifts (pad + random
  * crop, the loader's seeded augmentation) and label smoothing. Same seed →
  * same initial weights, data order, augmentation and therefore the same
  * curve. Throws when the number of live tensors grows from one epoch to the
- * next.
+ * next. With `resume`, continues the checkpoint in `checkpointDir`, if any.
+ * When training throws, the model and optimizer are disposed (the last
+ * checkpoint on disk is left as it was) and the error is rethrown.
  */
 export async function trainMnist(o: TrainOptions): Promise<TrainResult> {
   const batchSize = o.batchSize ?? 128;
@@ -123,9 +150,7 @@ export async function trainMnist(o: TrainOptions): Promise<TrainResult> {
     ...(crop ? { augment: (x: tf.Tensor, y: tf.Tensor, r: Parameters<typeof crop.apply>[1]) => ({ x: crop.apply(x as tf.Tensor4D, r), y }) } : {}),
   });
   const val = new DataLoader(o.validation, { batchSize: 500, shuffle: false, prefetch: 0 });
-  const stepsPerEpoch = train.numBatches;
-  const total = o.epochs * stepsPerEpoch;
-  const warmup = Math.min(stepsPerEpoch, Math.max(1, Math.floor(total / 10)));
+  const { totalSteps: total, warmupSteps: warmup } = schedulePlan(train.numBatches, o.epochs);
   const optimizer = new AdamW(model.parameterTree(), { lr, weightDecay: o.weightDecay ?? 5e-4 });
   const scheduler = new LRScheduler(optimizer, (initialLr) => linearWarmup({ warmupSteps: warmup, schedule: cosine({ initialLr, T: Math.max(1, total - warmup) }) }), {
     interval: "step",
@@ -146,7 +171,18 @@ export async function trainMnist(o: TrainOptions): Promise<TrainResult> {
     callbacks: [recorder(history, stepLosses, o.onEpoch), ...(o.callbacks ?? [])],
     ...(o.checkpointDir !== undefined ? { checkpointDir: o.checkpointDir, checkpointEvery: o.checkpointEvery ?? 100 } : {}),
   });
-  // In a macrotask: on webgpu in Node the trainer's synchronous reads wait for the GPU there (see macrotask).
-  await macrotask(() => trainer.fit());
-  return { model, optimizer, trainer, history, stepLosses };
+  let resumedFrom: number | undefined;
+  try {
+    if (o.resume === true && o.checkpointDir !== undefined && existsSync(join(o.checkpointDir, CHECKPOINT_JSON))) {
+      trainer.resume(o.checkpointDir);
+      resumedFrom = trainer.step;
+    }
+    // In a macrotask: on webgpu in Node the trainer's synchronous reads wait for the GPU there (see macrotask).
+    await macrotask(() => trainer.fit());
+  } catch (error) {
+    optimizer.dispose();
+    model.dispose();
+    throw error;
+  }
+  return { model, optimizer, trainer, history, stepLosses, resumedFrom, totalSteps: total, warmupSteps: warmup };
 }

@@ -35,6 +35,7 @@ const HELP = `usage: node dist/main.js [options]
   --jitter-scale A,B  training canvases: scale each digit by uniform(A, B)   --jitter-rotation A,B  and rotate it by uniform(A, B) degrees
   --init FILE         start from these weights (safetensors, e.g. RUN_DIR/weights-<step>.safetensors)   --warmup F (default ${DEFAULT_CONFIG.warmup})
   --seed N (default ${DEFAULT_CONFIG.seed})   --resume   continue the checkpoint in --run-dir
+  --log-every N       write a batch record to metrics.jsonl (and print a progress line) every N steps (default ${DEFAULT_CONFIG.logEvery})
   env GRADKIT_BACKEND=wasm|cpu|webgpu|cuda picks the backend (default: the best available)`;
 
 function parseArgs(argv: string[]): { config: SegmentationConfig; runDir: string | undefined; picture: string | undefined; resume: boolean } {

@@ -43,9 +43,12 @@ export function defaultContext(): CliContext {
   };
 }
 
-function positiveInt(value: string): number {
+/** Parses `--timeout <ms>`: a positive whole number of milliseconds; the error names the option. */
+function positiveMilliseconds(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new GradkitError("CLI_BAD_ARGUMENT", `expected a positive whole number of milliseconds, received "${value}"`);
+  if (value.trim() === "" || !Number.isInteger(n) || n <= 0) {
+    throw new GradkitError("CLI_BAD_ARGUMENT", `--timeout: expected a positive whole number of milliseconds, received "${value}"`, { option: "--timeout", received: value });
+  }
   return n;
 }
 
@@ -82,7 +85,7 @@ export function createProgram(overrides: Partial<CliContext> = {}): Command {
     .option("--json", "print the report as JSON")
     .option("-b, --backend <names>", "an explicit backend (or comma-separated list), as selectBackend({ name })")
     .option("--prefer <names>", "preference order, comma-separated (default: @gradkit/backend's DEFAULT_PREFERENCE)")
-    .addOption(new Option("--timeout <ms>", "give up on a probe after this many milliseconds").default(30_000).argParser(positiveInt))
+    .addOption(new Option("--timeout <ms>", "give up on a probe after this many milliseconds").default(30_000).argParser(positiveMilliseconds))
     .action(async (opts: { json?: boolean; backend?: string; prefer?: string; timeout: number }) => {
       await loadRequestedPlugins();
       const loaded = await ctx.loadBackends();

@@ -6,7 +6,8 @@ import { runCli } from "./run-cli.js";
 import { GradkitError, Registry } from "@gradkit/registry";
 import { loadPlugin, type CliContext } from "@gradkit/cli";
 import packageJson from "../package.json" with { type: "json" };
-import { machineWithHardwareWebgpu, machineWithoutCuda, PREFERENCE, SOFTWARE_WEBGPU_REASON } from "./fakes.js";
+import { INSTALL_HINT } from "@gradkit/backend-cuda";
+import { machineWithHardwareWebgpu, machineWithoutCuda, PREFERENCE, SOFTWARE_WEBGPU_REASON, SWIFTSHADER_LABEL } from "./fakes.js";
 
 /** Run the CLI in-process with fake backends and a private registry; capture its output. */
 const run = (args: string[], overrides: Partial<CliContext> = {}) =>
@@ -46,12 +47,12 @@ describe("gradkit backends", () => {
     expect(report).toMatchObject({ chosen: "wasm", source: "preference", order: PREFERENCE });
     expect(report.backends.map((b: any) => [b.name, b.available, b.device])).toEqual([
       ["cuda", false, null],
-      ["webgpu", true, "SwiftShader Device (Subzero) (google swiftshader) (software)"],
+      ["webgpu", true, SWIFTSHADER_LABEL],
       ["wasm", true, null],
       ["cpu", true, null],
     ]);
     expect(report.skipped).toEqual([
-      { name: "cuda", reason: expect.stringContaining("tfjs-node-gpu") },
+      { name: "cuda", reason: INSTALL_HINT },
       { name: "webgpu", reason: SOFTWARE_WEBGPU_REASON },
     ]);
   });
@@ -77,7 +78,14 @@ describe("gradkit backends", () => {
     expect(JSON.parse(stdout).backends[0].reason).toBe("probe did not answer within 15 ms");
     const bad = await run(["backends", "--timeout", "soon"]);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toContain('expected a positive whole number of milliseconds, received "soon"');
+    expect(bad.stdout).toBe("");
+    expect(bad.stderr).toBe('error: --timeout: expected a positive whole number of milliseconds, received "soon"\n');
+  });
+
+  it.each(["0", "-5", "1.5", ""])("rejects --timeout %j, naming the option", async (value) => {
+    const bad = await run(["backends", "--timeout", value]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toBe(`error: --timeout: expected a positive whole number of milliseconds, received "${value}"\n`);
   });
 
   it("prints load warnings on stderr", async () => {

@@ -36,11 +36,11 @@ describe("gradkit train --config", () => {
     expect(r.code).toBe(0);
     const files = fs.readdirSync(runDir).filter((f) => f !== "report.html" && f !== "charts").sort();
     expect(files).toEqual(["checkpoint.json", "config.json", "metrics.jsonl", "state-5.safetensors", "status.json", "summary.json", "weights-5.safetensors"]);
-    // @gradkit/report's writeReport, when it works, writes report.html; otherwise the command says why it skipped it.
-    const report = /^report: (.*)$/m.exec(r.stdout)![1];
-    console.log(`gradkit train: report line: ${report}`);
-    if (report.startsWith("skipped")) expect(fs.existsSync(path.join(runDir, "report.html"))).toBe(false);
-    else expect(fs.existsSync(report) && report === path.join(runDir, "report.html")).toBe(true);
+    // @gradkit/report is a dependency of the CLI: the report is written, and its path printed.
+    expect(r.stdout).toMatch(/^report: /m);
+    expect(/^report: (.*)$/m.exec(r.stdout)![1]).toBe(path.join(runDir, "report.html"));
+    expect(fs.statSync(path.join(runDir, "report.html")).size).toBeGreaterThan(0);
+    expect(fs.readdirSync(runDir)).toContain("charts");
     expect(JSON.parse(fs.readFileSync(path.join(runDir, "config.json"), "utf8"))).toMatchObject({ ...config(), checkpointDir: runDir });
     expect(JSON.parse(fs.readFileSync(path.join(runDir, "status.json"), "utf8")).state).toBe("done");
     const records = fs.readFileSync(path.join(runDir, "metrics.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
