@@ -24,14 +24,20 @@ function trainer(dir: string | undefined, steps: number) {
   return { t, run, e };
 }
 
+/** A 13-step run, and a run stopped and saved into `dir` at step 7 (mid-epoch) to be resumed. */
+function stoppedAtSeven() {
+  const whole = trainer(undefined, 13);
+  whole.t.fit();
+  const dir = tmp();
+  const first = trainer(dir, 7);
+  first.t.fit();
+  first.t.save(dir);
+  return { whole, dir };
+}
+
 describe("checkpoints and resume", () => {
   it("N steps + save + resume in a fresh trainer + M steps is bit-identical to N + M steps", () => {
-    const whole = trainer(undefined, 13);
-    whole.t.fit();
-    const dir = tmp();
-    const first = trainer(dir, 7);
-    first.t.fit();
-    first.t.save(dir);
+    const { whole, dir } = stoppedAtSeven();
     const fresh = trainer(dir, 13);
     const second = fresh.t.resume(dir);
     expect([second.step, second.epoch, second.batch]).toEqual([7, 1, 2]);
@@ -77,12 +83,7 @@ describe("checkpoints and resume", () => {
   });
 
   it("resumes a format-1 checkpoint (state tensors inline in the JSON) bit-identically, and names a missing state file", () => {
-    const whole = trainer(undefined, 13);
-    whole.t.fit();
-    const dir = tmp();
-    const first = trainer(dir, 7);
-    first.t.fit();
-    first.t.save(dir);
+    const { whole, dir } = stoppedAtSeven();
     // Rewrite the checkpoint as format 1 wrote it: the state tensors as JSON arrays, no state file.
     const { state, weights } = readCheckpoint(dir);
     Object.values(weights).forEach((w) => w.dispose());
