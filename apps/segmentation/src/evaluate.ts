@@ -80,35 +80,35 @@ export function loadRun(runDir: string): { model: Module; config: SegmentationCo
 }
 
 /**
- * Runs `model` in eval mode over `set` in order, `batchSize` canvases at a time, and hands each batch's
- * output and labels to `visit` (with the index of the batch's first canvas); the tensors are freed after it,
- * and the model's train/eval mode is restored.
+ * Runs `models` in eval mode over `set` in order, `batchSize` canvases at a time, and hands each batch's
+ * outputs (one per model) and labels to `visit` (with the index of the batch's first canvas); the tensors are
+ * freed after it, and the models' train/eval modes are restored.
  */
-function forEachBatch(model: Module, set: Dataset, batchSize: number, visit: (output: tf.Tensor, y: tf.Tensor, first: number) => void): void {
+function forEachBatch(models: readonly Module[], set: Dataset, batchSize: number, visit: (outputs: tf.Tensor[], y: tf.Tensor, first: number) => void): void {
   const loader = new DataLoader(set, { batchSize, shuffle: false, prefetch: 0 });
-  const mode = model.training;
-  model.eval();
+  const modes = models.map((m) => m.training);
+  models.forEach((m) => m.eval());
   try {
     for (let b = 0; b < loader.numBatches; b++) {
       const { x, y } = loader.makeBatch(0, b);
       const batch: tf.Tensor[] = [x, y];
       try {
-        const output = model.call(x);
-        batch.push(output);
-        visit(output, y, b * batchSize);
+        const outputs = models.map((m) => m.call(x));
+        batch.push(...outputs);
+        visit(outputs, y, b * batchSize);
       } finally {
         tf.dispose(batch);
       }
     }
   } finally {
-    model.train(mode);
+    models.forEach((m, i) => m.train(modes[i]));
   }
 }
 
 /** Mean IoU (@gradkit/train's meanIoU over the whole pass) of `model` in eval mode on `set`. */
 export function evaluateMeanIoU(model: Module, set: Dataset, batchSize = 50): number {
   const metric = meanIoU(NUM_CLASSES);
-  forEachBatch(model, set, batchSize, (output, y) => metric.update({ output, y, loss: Number.NaN })); // meanIoU reads output and y only
+  forEachBatch([model], set, batchSize, ([output], y) => metric.update({ output, y, loss: Number.NaN })); // meanIoU reads output and y only
   return metric.compute();
 }
 
@@ -120,27 +120,15 @@ export function evaluateMeanIoU(model: Module, set: Dataset, batchSize = 50): nu
 export function evaluateTogether(models: readonly Module[], set: Dataset, batchSize = 50): { members: number[]; ensemble: number } {
   const metrics = models.map(() => meanIoU(NUM_CLASSES));
   const ensemble = meanIoU(NUM_CLASSES);
-  const modes = models.map((m) => m.training);
-  models.forEach((m) => m.eval());
-  const loader = new DataLoader(set, { batchSize, shuffle: false, prefetch: 0 });
-  try {
-    for (let b = 0; b < loader.numBatches; b++) {
-      const { x, y } = loader.makeBatch(0, b);
-      const batch: tf.Tensor[] = [x, y];
-      try {
-        const outputs = models.map((m) => m.call(x));
-        batch.push(...outputs);
-        outputs.forEach((output, i) => metrics[i].update({ output, y, loss: Number.NaN })); // meanIoU reads output and y only
-        const mean = averageProbabilities(outputs);
-        batch.push(mean);
-        ensemble.update({ output: mean, y, loss: Number.NaN });
-      } finally {
-        tf.dispose(batch);
-      }
+  forEachBatch(models, set, batchSize, (outputs, y) => {
+    outputs.forEach((output, i) => metrics[i].update({ output, y, loss: Number.NaN })); // meanIoU reads output and y only
+    const mean = averageProbabilities(outputs);
+    try {
+      ensemble.update({ output: mean, y, loss: Number.NaN });
+    } finally {
+      mean.dispose();
     }
-  } finally {
-    models.forEach((m, i) => m.train(modes[i]));
-  }
+  });
   return { members: metrics.map((m) => m.compute()), ensemble: ensemble.compute() };
 }
 
@@ -160,7 +148,7 @@ export interface PixelCount {
  */
 export function pixelErrors(model: Module, set: DigitSegmentation, batchSize = 50): Record<"ambiguous" | "crowded" | "alone" | "background", PixelCount> {
   const out = { ambiguous: { pixels: 0, wrong: 0 }, crowded: { pixels: 0, wrong: 0 }, alone: { pixels: 0, wrong: 0 }, background: { pixels: 0, wrong: 0 } };
-  forEachBatch(model, set, batchSize, (output, y, first) => {
+  forEachBatch([model], set, batchSize, ([output], y, first) => {
     const pred = tf.tidy(() => tf.argMax(output, -1)).dataSync() as Int32Array;
     const truth = y.dataSync() as Int32Array;
     const pixels = truth.length / y.shape[0];
